@@ -1,0 +1,125 @@
+//===- Inputs.h - every kind of link input, read through libObject -------===//
+//
+// The input layer: relocatable ELF objects (32/64-bit, either byte order),
+// GNU and thin archives, shared objects, LLVM bitcode, GCC slim LTO objects
+// and GNU linker scripts. Files are memory-mapped and nothing is copied:
+// symbol names point into the mapping. An archive is read by its symbol
+// index first; a member is parsed only when asked for, once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ALLOCSEL_INPUTS_H
+#define ALLOCSEL_INPUTS_H
+
+#include "Notes.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Object/Archive.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace allocsel {
+
+// A global or weak symbol as the linker sees it in one input.
+struct Symbol {
+  llvm::StringRef name;    // points into the mapped file
+  llvm::StringRef version; // shared objects: the version's name, or empty
+  bool isDefined = false;
+  bool isWeak = false;
+  bool isCommon = false;
+  // For a versioned definition: `@@` (a plain reference binds to it) rather
+  // than `@` (hidden, only for references naming the version).
+  bool isDefaultVersion = true;
+};
+
+enum class InputKind {
+  Relocatable,  // ET_REL
+  SharedObject, // ET_DYN without an interpreter
+  Executable,   // ET_EXEC, or a PIE (ET_DYN with PT_INTERP)
+  Bitcode,      // LLVM bitcode: symbols from its symbol table
+  GccLto,       // GCC slim LTO object: symbols from .gnu.lto_.symtab
+  Archive,
+  LinkerScript,
+};
+
+// "relocatable", "shared-object", ...: the JSON spellings.
+llvm::StringRef inputKindName(InputKind k);
+
+// What one object (a file or an archive member) gives the link.
+struct ObjectInfo {
+  InputKind kind = InputKind::Relocatable;
+  std::vector<Symbol> symbols; // global and weak only
+  NoteSet notes;
+  // Whether the notes were found in a PT_NOTE segment (outputs only): a
+  // note section that lost its SHT_NOTE type is not loaded.
+  bool notesInPtNote = false;
+
+  // The target, from the ELF header (bitcode: from its triple).
+  uint16_t machine = 0;
+  bool is64 = true;
+  bool isLittleEndian = true;
+
+  // Shared objects and executables.
+  llvm::StringRef soname;
+  std::vector<llvm::StringRef> needed;
+  llvm::StringRef rpath, runpath;
+  bool staticTls = false; // DF_STATIC_TLS, or initial-exec TLS relocations
+};
+
+// Reads one object from `buffer`, named `name` in errors.
+llvm::Expected<ObjectInfo> readObject(llvm::MemoryBufferRef buffer);
+
+// An archive, GNU or thin.
+class ArchiveFile {
+public:
+  struct IndexEntry {
+    llvm::StringRef symbol;
+    uint64_t member; // the member's offset: its identity in this archive
+  };
+  struct Member {
+    std::string name;
+    llvm::MemoryBufferRef buffer;
+  };
+
+  static llvm::Expected<std::unique_ptr<ArchiveFile>>
+  create(llvm::MemoryBufferRef buffer);
+
+  bool isThin() const { return archive->isThin(); }
+  // The symbol index, in the archive's order.
+  llvm::ArrayRef<IndexEntry> index() const { return symbolIndex; }
+  // Every member's offset, in the archive's order.
+  llvm::Expected<std::vector<uint64_t>> members() const;
+  // The member at `offset`, read on first use.
+  llvm::Expected<const Member &> member(uint64_t offset);
+  // Its symbols and notes, parsed on first use.
+  llvm::Expected<const ObjectInfo &> object(uint64_t offset);
+
+private:
+  std::unique_ptr<llvm::object::Archive> archive;
+  std::vector<IndexEntry> symbolIndex;
+  llvm::DenseMap<uint64_t, std::unique_ptr<Member>> memberCache;
+  llvm::DenseMap<uint64_t, std::unique_ptr<ObjectInfo>> objectCache;
+};
+
+// One file named on a command line, in a linker script, or to `inspect`.
+class InputFile {
+public:
+  // Maps and identifies `path`; an object is read at once, an archive by
+  // its index, a linker script is left as text.
+  static llvm::Expected<std::unique_ptr<InputFile>> open(llvm::StringRef path);
+
+  std::string path;
+  InputKind kind = InputKind::Relocatable;
+  std::unique_ptr<llvm::MemoryBuffer> buffer;
+  std::optional<ObjectInfo> object;     // objects, shared objects, LTO
+  std::unique_ptr<ArchiveFile> archive; // archives
+};
+
+} // namespace allocsel
+
+#endif
