@@ -23,6 +23,10 @@
 #include <string>
 #include <vector>
 
+namespace llvm::object {
+struct IRSymtabFile;
+}
+
 namespace allocsel {
 
 // A global or weak symbol as the linker sees it in one input.
@@ -52,8 +56,18 @@ llvm::StringRef inputKindName(InputKind k);
 
 // What one object (a file or an archive member) gives the link.
 struct ObjectInfo {
+  ObjectInfo() = default;
+  ObjectInfo(ObjectInfo &&) = default;
+  ObjectInfo &operator=(ObjectInfo &&) = default;
+  ObjectInfo(const ObjectInfo &) = delete; // names point into its storage
+
   InputKind kind = InputKind::Relocatable;
+  // What the linker sees: .symtab of a relocatable object, .dynsym of a
+  // shared object or executable, the LTO symbol table of an LTO object.
   std::vector<Symbol> symbols; // global and weak only
+  // A linked output's own definitions from .symtab, exported or not (empty
+  // when stripped): where a statically linked allocator shows.
+  std::vector<Symbol> internalDefinitions;
   NoteSet notes;
   // Whether the notes were found in a PT_NOTE segment (outputs only): a
   // note section that lost its SHT_NOTE type is not loaded.
@@ -68,10 +82,16 @@ struct ObjectInfo {
   llvm::StringRef soname;
   std::vector<llvm::StringRef> needed;
   llvm::StringRef rpath, runpath;
-  bool staticTls = false; // DF_STATIC_TLS, or initial-exec TLS relocations
+  bool hasInterpreter = false; // PT_INTERP: a dynamically linked program
+
+  // What symbol names may point into besides the mapped file: the version
+  // names of a shared object, the symbol table of an older bitcode file
+  // that had to be rebuilt.
+  std::vector<std::string> versionNames;
+  std::shared_ptr<llvm::object::IRSymtabFile> bitcodeSymtab;
 };
 
-// Reads one object from `buffer`, named `name` in errors.
+// Reads one ELF object or bitcode file. Errors say what is wrong, not where.
 llvm::Expected<ObjectInfo> readObject(llvm::MemoryBufferRef buffer);
 
 // An archive, GNU or thin.

@@ -254,7 +254,9 @@ Error parseNotes(ArrayRef<uint8_t> data, bool isLittleEndian, bool sectionOnly,
     uint64_t namesz = read32(off), descsz = read32(off + 4);
     uint32_t type = read32(off + 8);
     uint64_t nameStart = off + 12;
-    uint64_t descStart = nameStart + alignTo(namesz, align);
+    // Offsets are aligned from the start: with 8-byte alignment the 12-byte
+    // header and a 4-byte name need no padding before the descriptor.
+    uint64_t descStart = alignTo(nameStart + namesz, align);
     if (descStart > data.size())
       return fail("name size " + Twine(namesz) + " extends past the end");
     if (descStart + descsz > data.size())
@@ -280,35 +282,33 @@ Error parseNotes(ArrayRef<uint8_t> data, bool isLittleEndian, bool sectionOnly,
 
 std::vector<uint8_t> encodeStamp(const SelectionStamp &stamp,
                                  bool isLittleEndian) {
-  std::vector<uint8_t> out;
+  size_t descsz = alignTo(sizeof(allocsel_selection_desc) +
+                              stamp.allocator.size() + 1 +
+                              stamp.toolVersion.size() + 1,
+                          4);
+  std::vector<uint8_t> out(sizeof(allocsel_note_header) + descsz, 0);
+  uint8_t *p = out.data();
   auto put32 = [&](uint32_t v) {
-    uint8_t b[4];
     if (isLittleEndian)
-      support::endian::write32le(b, v);
+      support::endian::write32le(p, v);
     else
-      support::endian::write32be(b, v);
-    out.insert(out.end(), b, b + 4);
+      support::endian::write32be(p, v);
+    p += 4;
   };
-  auto putString = [&](StringRef s) {
-    out.insert(out.end(), s.begin(), s.end());
-    out.push_back(0);
+  auto putString = [&](StringRef s, size_t room) {
+    memcpy(p, s.data(), s.size()); // the NUL is already there
+    p += room;
   };
-  auto pad = [&] { out.resize(alignTo(out.size(), 4), 0); };
-
-  size_t descsz = 4 * 4 + stamp.allocator.size() + 1 +
-                  stamp.toolVersion.size() + 1;
   put32(ALLOCSEL_NOTE_OWNER_SIZE);
-  put32(alignTo(descsz, 4));
+  put32(descsz);
   put32(ALLOCSEL_NT_SELECTION);
-  putString(ALLOCSEL_NOTE_OWNER);
-  pad();
+  putString(ALLOCSEL_NOTE_OWNER, sizeof(allocsel_note_header::n_name));
   put32(ALLOCSEL_NOTE_VERSION);
   put32(stamp.flags);
   put32(static_cast<uint32_t>(stamp.kind));
   put32(static_cast<uint32_t>(stamp.how));
-  putString(stamp.allocator);
-  putString(stamp.toolVersion);
-  pad();
+  putString(stamp.allocator, stamp.allocator.size() + 1);
+  putString(stamp.toolVersion, stamp.toolVersion.size() + 1);
   return out;
 }
 

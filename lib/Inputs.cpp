@@ -1,0 +1,570 @@
+//===- Inputs.cpp ---------------------------------------------------------===//
+//
+// libObject does the parsing; this file decides what of it the link model
+// needs and keeps errors precise. ELF files are walked through ELFFile
+// directly rather than the generic SymbolRef interface: it is the fast path
+// for `check`, which reads every ELF file of a build tree, and it gives the
+// symbol versions of shared objects without copying their names.
+//
+//===----------------------------------------------------------------------===//
+#include "Inputs.h"
+
+#include "Diagnostics.h"
+#include "GccLto.h"
+
+#include "llvm/ADT/Triple.h"
+#include "llvm/BinaryFormat/Magic.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Object/IRObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+using namespace llvm::object;
+
+namespace allocsel {
+
+StringRef inputKindName(InputKind k) {
+  switch (k) {
+  case InputKind::Relocatable:
+    return "relocatable";
+  case InputKind::SharedObject:
+    return "shared-object";
+  case InputKind::Executable:
+    return "executable";
+  case InputKind::Bitcode:
+    return "bitcode";
+  case InputKind::GccLto:
+    return "gcc-lto";
+  case InputKind::Archive:
+    return "archive";
+  case InputKind::LinkerScript:
+    return "linker-script";
+  }
+  llvm_unreachable("unknown input kind");
+}
+
+static Error makeError(const Twine &what) {
+  return createStringError(inconvertibleErrorCode(), what);
+}
+
+namespace {
+
+// Reads one ELF file of a given class and byte order.
+template <class ELFT> class ElfReader {
+public:
+  using Elf_Shdr = typename ELFT::Shdr;
+  using Elf_Sym = typename ELFT::Sym;
+
+  ElfReader(const ELFObjectFile<ELFT> &obj, ObjectInfo &info)
+      : obj(obj), elf(obj.getELFFile()), info(info) {}
+
+  Error read() {
+    const typename ELFT::Ehdr &header = elf.getHeader();
+    info.machine = header.e_machine;
+    info.is64 = ELFT::Is64Bits;
+    info.isLittleEndian = ELFT::TargetEndianness == support::little;
+
+    Expected<typename ELFT::ShdrRange> sectionsOrErr = elf.sections();
+    if (!sectionsOrErr)
+      return sectionsOrErr.takeError();
+    sections = *sectionsOrErr;
+    if (Error e = findSections())
+      return e;
+
+    switch (header.e_type) {
+    case ELF::ET_REL:
+      return readRelocatable();
+    case ELF::ET_DYN:
+    case ELF::ET_EXEC:
+      return readLinked(header.e_type);
+    }
+    return makeError("unsupported ELF file type " + Twine(header.e_type));
+  }
+
+private:
+  Error findSections() {
+    Expected<StringRef> shstrtab = elf.getSectionStringTable(sections);
+    if (!shstrtab)
+      return shstrtab.takeError();
+    for (const Elf_Shdr &sec : sections) {
+      switch (sec.sh_type) {
+      case ELF::SHT_SYMTAB:
+        symtab = &sec;
+        break;
+      case ELF::SHT_DYNSYM:
+        dynsym = &sec;
+        break;
+      case ELF::SHT_DYNAMIC:
+        dynamic = &sec;
+        break;
+      case ELF::SHT_GNU_versym:
+        versym = &sec;
+        break;
+      case ELF::SHT_GNU_verdef:
+        verdef = &sec;
+        break;
+      case ELF::SHT_GNU_verneed:
+        verneed = &sec;
+        break;
+      }
+      Expected<StringRef> name = elf.getSectionName(sec, *shstrtab);
+      if (!name)
+        return name.takeError();
+      if (*name == ALLOCSEL_NOTE_SECTION)
+        if (Error e = readNoteSection(sec))
+          return e;
+    }
+    return Error::success();
+  }
+
+  Error readNoteSection(const Elf_Shdr &sec) {
+    auto fail = [](const Twine &what) {
+      return makeError("section " ALLOCSEL_NOTE_SECTION ": " + what);
+    };
+    // lld merges a PROGBITS `.note.allocsel` with the notes into one
+    // PROGBITS section, and the notes vanish from PT_NOTE: a marker of the
+    // wrong type is broken, not merely odd.
+    if (sec.sh_type != ELF::SHT_NOTE)
+      return fail("has type " +
+                  getELFSectionTypeName(elf.getHeader().e_machine,
+                                        sec.sh_type) +
+                  ", not SHT_NOTE");
+    // A linker may place a note section aligned below 4 at an address
+    // where PT_NOTE readers cannot find it.
+    if (sec.sh_addralign < 4)
+      return fail("alignment " + Twine(sec.sh_addralign) +
+                  " is below the 4 bytes notes need");
+    Expected<ArrayRef<uint8_t>> data = elf.getSectionContents(sec);
+    if (!data)
+      return fail(toString(data.takeError()));
+    if (Error e = parseNotes(*data, info.isLittleEndian, /*sectionOnly=*/true,
+                             info.notes, sec.sh_addralign))
+      return fail(toString(std::move(e)));
+    return Error::success();
+  }
+
+  Error readRelocatable() {
+    info.kind = InputKind::Relocatable;
+    if (!symtab)
+      return Error::success();
+    if (Error e = readSymbols(*symtab, info.symbols, /*definedOnly=*/false))
+      return e;
+    if (isGccLtoSlim(obj)) {
+      info.kind = InputKind::GccLto;
+      info.symbols.clear();
+      return readGccLtoSymbols(obj, info.symbols);
+    }
+    return Error::success();
+  }
+
+  Error readLinked(unsigned type) {
+    Expected<typename ELFT::PhdrRange> phdrs = elf.program_headers();
+    if (!phdrs)
+      return phdrs.takeError();
+    NoteSet segmentNotes;
+    for (const typename ELFT::Phdr &phdr : *phdrs) {
+      if (phdr.p_type == ELF::PT_INTERP)
+        info.hasInterpreter = true;
+      if (phdr.p_type == ELF::PT_NOTE)
+        if (Error e = readNoteSegment(phdr, segmentNotes))
+          return e;
+    }
+    info.notesInPtNote = !segmentNotes.empty();
+    if (info.notes.empty())
+      info.notes = std::move(segmentNotes);
+
+    if (Error e = readDynamic())
+      return e;
+    // A PIE says so in DF_1_PIE (static PIEs have no interpreter). Older
+    // linkers did not set it: then an interpreter without a soname tells a
+    // program from a library that can also run, like libc.so.6.
+    bool isProgram = type == ELF::ET_EXEC || isPie ||
+                     (info.hasInterpreter && info.soname.empty());
+    info.kind = isProgram ? InputKind::Executable : InputKind::SharedObject;
+    if (dynsym)
+      if (Error e = readDynamicSymbols())
+        return e;
+    if (symtab)
+      return readSymbols(*symtab, info.internalDefinitions,
+                         /*definedOnly=*/true);
+    return Error::success();
+  }
+
+  Error readNoteSegment(const typename ELFT::Phdr &phdr, NoteSet &out) {
+    StringRef file = obj.getData();
+    if (phdr.p_offset > file.size() ||
+        phdr.p_filesz > file.size() - phdr.p_offset)
+      return makeError("PT_NOTE segment at offset 0x" +
+                       utohexstr(phdr.p_offset) +
+                       " extends past the end of the file");
+    ArrayRef<uint8_t> data(
+        reinterpret_cast<const uint8_t *>(file.data()) + phdr.p_offset,
+        phdr.p_filesz);
+    if (Error e = parseNotes(data, info.isLittleEndian, /*sectionOnly=*/false,
+                             out, phdr.p_align))
+      return makeError("PT_NOTE segment: " + toString(std::move(e)));
+    return Error::success();
+  }
+
+  // Reads the global and weak symbols of `table`; with `versions`, the
+  // entries of SHT_GNU_versym that give each its version.
+  Error readSymbols(const Elf_Shdr &table, std::vector<Symbol> &out,
+                    bool definedOnly,
+                    ArrayRef<typename ELFT::Versym> versions = {}) {
+    Expected<typename ELFT::SymRange> syms = elf.symbols(&table);
+    if (!syms)
+      return syms.takeError();
+    Expected<StringRef> strtab = elf.getStringTableForSymtab(table, sections);
+    if (!strtab)
+      return strtab.takeError();
+    out.reserve(out.size() + syms->size());
+    for (size_t i = table.sh_info; i < syms->size(); ++i) {
+      const Elf_Sym &sym = (*syms)[i];
+      std::optional<Symbol> s = toSymbol(sym, *strtab);
+      if (!s || (definedOnly && !s->isDefined))
+        continue;
+      if (!versions.empty())
+        if (Error e = setVersion(*s, i, versions))
+          return e;
+      out.push_back(*s);
+    }
+    return Error::success();
+  }
+
+  // The linker's view of one symbol table entry, or nothing for a local.
+  std::optional<Symbol> toSymbol(const Elf_Sym &sym, StringRef strtab) {
+    uint8_t binding = sym.getBinding();
+    if (binding != ELF::STB_GLOBAL && binding != ELF::STB_WEAK &&
+        binding != ELF::STB_GNU_UNIQUE)
+      return std::nullopt;
+    if (sym.getType() == ELF::STT_SECTION || sym.getType() == ELF::STT_FILE)
+      return std::nullopt;
+    Symbol s;
+    // An offset past the string table gives an empty name, which resolves
+    // nothing: the link itself would fail on such a file.
+    if (sym.st_name < strtab.size())
+      s.name = StringRef(strtab.data() + sym.st_name);
+    s.isDefined = sym.st_shndx != ELF::SHN_UNDEF;
+    s.isCommon = sym.st_shndx == ELF::SHN_COMMON;
+    s.isWeak = binding == ELF::STB_WEAK;
+    return s;
+  }
+
+  Error setVersion(Symbol &s, size_t index,
+                   ArrayRef<typename ELFT::Versym> versions) {
+    if (index >= versions.size())
+      return makeError("SHT_GNU_versym has fewer entries than .dynsym");
+    uint16_t entry = versions[index].vs_index;
+    size_t version = entry & ELF::VERSYM_VERSION;
+    if (version <= ELF::VER_NDX_GLOBAL)
+      return Error::success();
+    if (version >= info.versionNames.size())
+      return makeError("SHT_GNU_versym refers to a missing version index " +
+                       Twine(version));
+    s.version = info.versionNames[version];
+    s.isDefaultVersion = !(entry & ELF::VERSYM_HIDDEN);
+    return Error::success();
+  }
+
+  Error readDynamicSymbols() {
+    if (!versym)
+      return readSymbols(*dynsym, info.symbols, /*definedOnly=*/false);
+    Expected<SmallVector<Optional<VersionEntry>, 0>> map =
+        elf.loadVersionMap(verneed, verdef);
+    if (!map)
+      return map.takeError();
+    // Names point into versionNames, filled once, never resized after.
+    for (const Optional<VersionEntry> &v : *map)
+      info.versionNames.push_back(v ? v->Name : std::string());
+    Expected<ArrayRef<typename ELFT::Versym>> versions =
+        elf.template getSectionContentsAsArray<typename ELFT::Versym>(*versym);
+    if (!versions)
+      return versions.takeError();
+    return readSymbols(*dynsym, info.symbols, /*definedOnly=*/false,
+                       *versions);
+  }
+
+  Error readDynamic() {
+    if (!dynamic)
+      return Error::success();
+    Expected<ArrayRef<typename ELFT::Dyn>> entries =
+        elf.template getSectionContentsAsArray<typename ELFT::Dyn>(*dynamic);
+    if (!entries)
+      return entries.takeError();
+    Expected<StringRef> strtab = elf.getLinkAsStrtab(*dynamic);
+    if (!strtab)
+      return strtab.takeError();
+    auto string = [&](uint64_t offset) -> Expected<StringRef> {
+      if (offset >= strtab->size())
+        return makeError("dynamic entry string offset 0x" +
+                         utohexstr(offset) + " is past the string table");
+      return StringRef(strtab->data() + offset);
+    };
+    for (const typename ELFT::Dyn &d : *entries) {
+      StringRef *slot = nullptr;
+      switch (d.d_tag) {
+      case ELF::DT_NEEDED: {
+        Expected<StringRef> s = string(d.getVal());
+        if (!s)
+          return s.takeError();
+        info.needed.push_back(*s);
+        continue;
+      }
+      case ELF::DT_SONAME:
+        slot = &info.soname;
+        break;
+      case ELF::DT_RPATH:
+        slot = &info.rpath;
+        break;
+      case ELF::DT_RUNPATH:
+        slot = &info.runpath;
+        break;
+      case ELF::DT_FLAGS_1:
+        isPie = d.getVal() & ELF::DF_1_PIE;
+        continue;
+      default:
+        continue;
+      }
+      Expected<StringRef> s = string(d.getVal());
+      if (!s)
+        return s.takeError();
+      *slot = *s;
+    }
+    return Error::success();
+  }
+
+  const ELFObjectFile<ELFT> &obj;
+  const ELFFile<ELFT> &elf;
+  ObjectInfo &info;
+  typename ELFT::ShdrRange sections;
+  const Elf_Shdr *symtab = nullptr, *dynsym = nullptr, *dynamic = nullptr;
+  const Elf_Shdr *versym = nullptr, *verdef = nullptr, *verneed = nullptr;
+  bool isPie = false;
+};
+
+template <class ELFT>
+Error readElfAs(const ObjectFile &obj, ObjectInfo &info) {
+  return ElfReader<ELFT>(cast<ELFObjectFile<ELFT>>(obj), info).read();
+}
+
+Error readElf(MemoryBufferRef buffer, ObjectInfo &info) {
+  Expected<std::unique_ptr<ObjectFile>> obj =
+      ObjectFile::createELFObjectFile(buffer, /*InitContent=*/false);
+  if (!obj)
+    return obj.takeError();
+  if (isa<ELF32LEObjectFile>(**obj))
+    return readElfAs<ELF32LE>(**obj, info);
+  if (isa<ELF32BEObjectFile>(**obj))
+    return readElfAs<ELF32BE>(**obj, info);
+  if (isa<ELF64LEObjectFile>(**obj))
+    return readElfAs<ELF64LE>(**obj, info);
+  return readElfAs<ELF64BE>(**obj, info);
+}
+
+uint16_t elfMachine(const Triple &triple) {
+  switch (triple.getArch()) {
+  case Triple::x86_64:
+    return ELF::EM_X86_64;
+  case Triple::x86:
+    return ELF::EM_386;
+  case Triple::aarch64:
+  case Triple::aarch64_be:
+    return ELF::EM_AARCH64;
+  case Triple::arm:
+  case Triple::armeb:
+    return ELF::EM_ARM;
+  case Triple::riscv64:
+  case Triple::riscv32:
+    return ELF::EM_RISCV;
+  case Triple::ppc64:
+  case Triple::ppc64le:
+    return ELF::EM_PPC64;
+  default:
+    return ELF::EM_NONE;
+  }
+}
+
+// LLVM bitcode: the symbols of its irsymtab, which the bitcode writer
+// stores beside the module (rebuilt here for bitcode that predates it).
+// A marker's note is not visible before code generation; its anchor is.
+Error readBitcode(MemoryBufferRef buffer, ObjectInfo &info) {
+  Expected<IRSymtabFile> symtab = readIRSymtab(buffer);
+  if (!symtab)
+    return symtab.takeError();
+  info.kind = InputKind::Bitcode;
+  info.bitcodeSymtab = std::make_shared<IRSymtabFile>(std::move(*symtab));
+  const irsymtab::Reader &reader = info.bitcodeSymtab->TheReader;
+  Triple triple(reader.getTargetTriple());
+  info.machine = elfMachine(triple);
+  info.is64 = triple.isArch64Bit();
+  info.isLittleEndian = triple.isLittleEndian();
+  for (const irsymtab::Reader::SymbolRef &sym : reader.symbols()) {
+    Symbol s;
+    s.name = sym.getName();
+    s.isDefined = !sym.isUndefined();
+    s.isWeak = sym.isWeak();
+    s.isCommon = sym.isCommon();
+    info.symbols.push_back(s);
+  }
+  return Error::success();
+}
+
+} // namespace
+
+Expected<ObjectInfo> readObject(MemoryBufferRef buffer) {
+  ObjectInfo info;
+  file_magic magic = identify_magic(buffer.getBuffer());
+  Error e = Error::success();
+  if (magic == file_magic::bitcode)
+    e = readBitcode(buffer, info);
+  else if (magic.is_object() || buffer.getBuffer().startswith("\x7f"
+                                                              "ELF"))
+    e = readElf(buffer, info);
+  else
+    e = makeError("not an ELF object or LLVM bitcode file");
+  if (e)
+    return e;
+  return info;
+}
+
+//===- Archives -----------------------------------------------------------===//
+
+Expected<std::unique_ptr<ArchiveFile>>
+ArchiveFile::create(MemoryBufferRef buffer) {
+  auto file = std::make_unique<ArchiveFile>();
+  Expected<std::unique_ptr<Archive>> archive = Archive::create(buffer);
+  if (!archive)
+    return archive.takeError();
+  file->archive = std::move(*archive);
+  Archive &ar = *file->archive;
+
+  // Like the linkers, read an archive by its index; one without an index
+  // but with members cannot be linked by any of them.
+  if (!ar.hasSymbolTable()) {
+    Error err = Error::success();
+    bool hasMembers = !ar.children(err).empty();
+    if (err)
+      return err;
+    if (hasMembers)
+      return makeError("archive has no symbol index; run ranlib to add one");
+    return file;
+  }
+  for (const Archive::Symbol &sym : ar.symbols()) {
+    Expected<Archive::Child> member = sym.getMember();
+    if (!member)
+      return makeError("symbol index entry '" + sym.getName() +
+                       "': " + toString(member.takeError()));
+    file->symbolIndex.push_back({sym.getName(), member->getChildOffset()});
+  }
+  return file;
+}
+
+Expected<std::vector<uint64_t>> ArchiveFile::members() const {
+  std::vector<uint64_t> offsets;
+  Error err = Error::success();
+  for (const Archive::Child &c : archive->children(err))
+    offsets.push_back(c.getChildOffset());
+  if (err)
+    return err;
+  return offsets;
+}
+
+Expected<const ArchiveFile::Member &> ArchiveFile::member(uint64_t offset) {
+  std::unique_ptr<Member> &slot = memberCache[offset];
+  if (slot)
+    return *slot;
+  StringRef data = archive->getData();
+  if (offset >= data.size())
+    return makeError("member offset 0x" + utohexstr(offset) +
+                     " is past the end of the archive");
+  Error err = Error::success();
+  Archive::Child child(archive.get(), data.data() + offset, &err);
+  if (err)
+    return err;
+  Expected<StringRef> name = child.getName();
+  if (!name)
+    return name.takeError();
+  Expected<MemoryBufferRef> buffer = child.getMemoryBufferRef();
+  if (!buffer)
+    return makeError("member '" + *name +
+                     "': " + toString(buffer.takeError()));
+  slot = std::make_unique<Member>(Member{name->str(), *buffer});
+  return *slot;
+}
+
+Expected<const ObjectInfo &> ArchiveFile::object(uint64_t offset) {
+  std::unique_ptr<ObjectInfo> &slot = objectCache[offset];
+  if (slot)
+    return *slot;
+  Expected<const Member &> m = member(offset);
+  if (!m)
+    return m.takeError();
+  Expected<ObjectInfo> info = readObject(m->buffer);
+  if (!info)
+    return makeError("member '" + m->name +
+                     "': " + toString(info.takeError()));
+  slot = std::make_unique<ObjectInfo>(std::move(*info));
+  return *slot;
+}
+
+//===- Files --------------------------------------------------------------===//
+
+Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path) {
+  auto file = std::make_unique<InputFile>();
+  file->path = path.str();
+  auto fail = [&](const Twine &what) { return fileError(path, what); };
+
+  sys::fs::file_status status;
+  if (std::error_code ec = sys::fs::status(path, status))
+    return fail(ec.message());
+  if (sys::fs::is_directory(status))
+    return fail("is a directory");
+  // Mapped, not read: a link reads a few members of large archives.
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer = MemoryBuffer::getFile(
+      path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail(buffer.getError().message());
+  file->buffer = std::move(*buffer);
+  MemoryBufferRef ref = file->buffer->getMemBufferRef();
+  if (ref.getBufferSize() == 0)
+    return fail("file is empty");
+
+  switch (identify_magic(ref.getBuffer())) {
+  case file_magic::archive: {
+    file->kind = InputKind::Archive;
+    Expected<std::unique_ptr<ArchiveFile>> archive = ArchiveFile::create(ref);
+    if (!archive)
+      return withFile(path, archive.takeError());
+    file->archive = std::move(*archive);
+    return file;
+  }
+  case file_magic::bitcode:
+  case file_magic::elf:
+  case file_magic::elf_relocatable:
+  case file_magic::elf_executable:
+  case file_magic::elf_shared_object:
+  case file_magic::elf_core: {
+    Expected<ObjectInfo> info = readObject(ref);
+    if (!info)
+      return withFile(path, info.takeError());
+    file->kind = info->kind;
+    file->object = std::move(*info);
+    return file;
+  }
+  default:
+    break;
+  }
+  // What is neither object nor archive is a linker script to every linker,
+  // but a script is text.
+  if (ref.getBuffer().startswith("\x7f"
+                                 "ELF") ||
+      ref.getBuffer().contains('\0'))
+    return fail("unknown file format: not an ELF object, archive, LLVM "
+                "bitcode or linker script");
+  file->kind = InputKind::LinkerScript;
+  return file;
+}
+
+} // namespace allocsel
