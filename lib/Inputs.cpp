@@ -202,9 +202,22 @@ private:
     ArrayRef<uint8_t> data(
         reinterpret_cast<const uint8_t *>(file.data()) + phdr.p_offset,
         phdr.p_filesz);
-    if (Error e = parseNotes(data, info.isLittleEndian, /*sectionOnly=*/false,
-                             out, phdr.p_align))
+    // mold 1.10 puts 4- and 8-aligned notes into one PT_NOTE with p_align
+    // 8, so p_align does not say how its notes are laid out. 4 reads every
+    // such segment seen (8-aligned GNU property notes are multiples of 8
+    // long); 8 is the fallback for a segment of only 8-aligned notes.
+    NoteSet notes;
+    Error e = parseNotes(data, info.isLittleEndian, /*sectionOnly=*/false,
+                         notes, 4);
+    if (e && phdr.p_align == 8) {
+      consumeError(std::move(e));
+      notes = NoteSet();
+      e = parseNotes(data, info.isLittleEndian, /*sectionOnly=*/false, notes,
+                     8);
+    }
+    if (e)
       return makeError("PT_NOTE segment: " + toString(std::move(e)));
+    out.append(std::move(notes));
     return Error::success();
   }
 
@@ -324,6 +337,9 @@ private:
       case ELF::DT_FLAGS_1:
         isPie = d.getVal() & ELF::DF_1_PIE;
         continue;
+      case ELF::DT_FLAGS:
+        info.staticTls = d.getVal() & ELF::DF_STATIC_TLS;
+        continue;
       default:
         continue;
       }
@@ -350,6 +366,10 @@ Error readElfAs(const ObjectFile &obj, ObjectInfo &info) {
 }
 
 Error readElf(MemoryBufferRef buffer, ObjectInfo &info) {
+  // libObject calls a file too short for e_ident an "Invalid ELF class".
+  if (buffer.getBufferSize() < ELF::EI_NIDENT)
+    return makeError("truncated ELF header: the file has " +
+                     Twine(buffer.getBufferSize()) + " bytes");
   Expected<std::unique_ptr<ObjectFile>> obj =
       ObjectFile::createELFObjectFile(buffer, /*InitContent=*/false);
   if (!obj)
@@ -411,7 +431,69 @@ Error readBitcode(MemoryBufferRef buffer, ObjectInfo &info) {
   return Error::success();
 }
 
+// The relocation types that bind a TLS variable to an offset from the
+// thread pointer fixed at load time: initial-exec and local-exec.
+bool isStaticTlsRelocation(uint16_t machine, uint32_t type) {
+  switch (machine) {
+  case ELF::EM_X86_64:
+    return type == ELF::R_X86_64_GOTTPOFF || type == ELF::R_X86_64_TPOFF32 ||
+           type == ELF::R_X86_64_TPOFF64;
+  case ELF::EM_386:
+    return type == ELF::R_386_TLS_IE || type == ELF::R_386_TLS_GOTIE ||
+           type == ELF::R_386_TLS_LE || type == ELF::R_386_TLS_IE_32 ||
+           type == ELF::R_386_TLS_LE_32;
+  case ELF::EM_AARCH64:
+    return (type >= ELF::R_AARCH64_TLSIE_MOVW_GOTTPREL_G1 &&
+            type <= ELF::R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC) ||
+           type == ELF::R_AARCH64_TLSLE_LDST128_TPREL_LO12 ||
+           type == ELF::R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC;
+  }
+  return false;
+}
+
+template <class ELFT> Expected<bool> staticTlsIn(const ELFFile<ELFT> &elf) {
+  Expected<typename ELFT::ShdrRange> sections = elf.sections();
+  if (!sections)
+    return sections.takeError();
+  uint16_t machine = elf.getHeader().e_machine;
+  for (const typename ELFT::Shdr &sec : *sections) {
+    if (sec.sh_type == ELF::SHT_RELA) {
+      Expected<typename ELFT::RelaRange> relas = elf.relas(sec);
+      if (!relas)
+        return relas.takeError();
+      for (const typename ELFT::Rela &r : *relas)
+        if (isStaticTlsRelocation(machine, r.getType(false)))
+          return true;
+    } else if (sec.sh_type == ELF::SHT_REL) {
+      Expected<typename ELFT::RelRange> rels = elf.rels(sec);
+      if (!rels)
+        return rels.takeError();
+      for (const typename ELFT::Rel &r : *rels)
+        if (isStaticTlsRelocation(machine, r.getType(false)))
+          return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
+
+Expected<bool> usesInitialExecTls(MemoryBufferRef buffer) {
+  if (!buffer.getBuffer().startswith("\x7f"
+                                     "ELF"))
+    return false; // bitcode: no relocations before code generation
+  Expected<std::unique_ptr<ObjectFile>> obj =
+      ObjectFile::createELFObjectFile(buffer, /*InitContent=*/false);
+  if (!obj)
+    return obj.takeError();
+  if (auto *o = dyn_cast<ELF32LEObjectFile>(obj->get()))
+    return staticTlsIn(o->getELFFile());
+  if (auto *o = dyn_cast<ELF32BEObjectFile>(obj->get()))
+    return staticTlsIn(o->getELFFile());
+  if (auto *o = dyn_cast<ELF64LEObjectFile>(obj->get()))
+    return staticTlsIn(o->getELFFile());
+  return staticTlsIn(cast<ELF64BEObjectFile>(obj->get())->getELFFile());
+}
 
 Expected<ObjectInfo> readObject(MemoryBufferRef buffer) {
   ObjectInfo info;
@@ -440,13 +522,19 @@ ArchiveFile::create(MemoryBufferRef buffer) {
   file->archive = std::move(*archive);
   Archive &ar = *file->archive;
 
+  // Walk the member headers once (no member is read): a member that runs
+  // past the end is an error now, not when the link model needs it.
+  Error err = Error::success();
+  bool hasMembers = false;
+  for (const Archive::Child &c : ar.children(err)) {
+    (void)c;
+    hasMembers = true;
+  }
+  if (err)
+    return err;
   // Like the linkers, read an archive by its index; one without an index
   // but with members cannot be linked by any of them.
   if (!ar.hasSymbolTable()) {
-    Error err = Error::success();
-    bool hasMembers = !ar.children(err).empty();
-    if (err)
-      return err;
     if (hasMembers)
       return makeError("archive has no symbol index; run ranlib to add one");
     return file;
@@ -487,9 +575,14 @@ Expected<const ArchiveFile::Member &> ArchiveFile::member(uint64_t offset) {
   if (!name)
     return name.takeError();
   Expected<MemoryBufferRef> buffer = child.getMemoryBufferRef();
-  if (!buffer)
+  if (!buffer) {
+    // A thin archive's member is a file of its own; libObject's error
+    // already names it.
+    if (isThin())
+      return makeError("thin archive member " + toString(buffer.takeError()));
     return makeError("member '" + *name +
                      "': " + toString(buffer.takeError()));
+  }
   slot = std::make_unique<Member>(Member{name->str(), *buffer});
   return *slot;
 }
@@ -556,11 +649,20 @@ Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path) {
   default:
     break;
   }
+  // A file with the ELF magic that libObject could not identify is a
+  // damaged ELF file: let the ELF reader say what is wrong with it.
+  if (ref.getBuffer().startswith("\x7f"
+                                 "ELF")) {
+    Expected<ObjectInfo> info = readObject(ref);
+    if (!info)
+      return withFile(path, info.takeError());
+    file->kind = info->kind;
+    file->object = std::move(*info);
+    return file;
+  }
   // What is neither object nor archive is a linker script to every linker,
   // but a script is text.
-  if (ref.getBuffer().startswith("\x7f"
-                                 "ELF") ||
-      ref.getBuffer().contains('\0'))
+  if (ref.getBuffer().contains('\0'))
     return fail("unknown file format: not an ELF object, archive, LLVM "
                 "bitcode or linker script");
   file->kind = InputKind::LinkerScript;

@@ -83,6 +83,9 @@ struct ObjectInfo {
   std::vector<llvm::StringRef> needed;
   llvm::StringRef rpath, runpath;
   bool hasInterpreter = false; // PT_INTERP: a dynamically linked program
+  // DF_STATIC_TLS in DT_FLAGS: the object uses initial-exec TLS, and
+  // dlopen may fail to fit it into the static TLS block (AS011).
+  bool staticTls = false;
 
   // What symbol names may point into besides the mapped file: the version
   // names of a shared object, the symbol table of an older bitcode file
@@ -93,6 +96,12 @@ struct ObjectInfo {
 
 // Reads one ELF object or bitcode file. Errors say what is wrong, not where.
 llvm::Expected<ObjectInfo> readObject(llvm::MemoryBufferRef buffer);
+
+// Whether a relocatable ELF object has initial-exec or local-exec TLS
+// relocations (x86-64 GOTTPOFF/TPOFF, i386 TLS_IE, AArch64 TLSIE/TLSLE): a
+// shared library linked from it gets DF_STATIC_TLS (AS011). Read only on
+// demand: it walks every relocation section.
+llvm::Expected<bool> usesInitialExecTls(llvm::MemoryBufferRef buffer);
 
 // An archive, GNU or thin.
 class ArchiveFile {

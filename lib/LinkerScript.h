@@ -34,10 +34,33 @@ struct LinkerScript {
   std::vector<std::string> searchDirs; // SEARCH_DIR, in order
 };
 
+// A full linker script: a command other than the input commands above
+// (SECTIONS, MEMORY, PHDRS, ENTRY, PROVIDE, EXTERN, ...) or a symbol
+// assignment. Not a malformed file but one allocsel cannot model, so it has
+// its own type: the caller tests `e.isA<UnsupportedScriptError>()` and warns
+// "cannot model" instead of failing. Its message is
+// `<path>:<line>: <command>: not an input script; allocsel cannot model a
+// full linker script`.
+class UnsupportedScriptError : public llvm::ErrorInfo<UnsupportedScriptError> {
+public:
+  static char ID;
+  UnsupportedScriptError(std::string path, unsigned line, std::string command)
+      : path(std::move(path)), line(line), command(std::move(command)) {}
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override;
+
+  std::string path;    // the script holding the command (maybe an INCLUDE)
+  unsigned line;       // 1-based
+  std::string command; // "SECTIONS", ..., or "symbol assignment"
+};
+
 // Parses `text`, the script at `path`. INCLUDE is followed (searched in the
 // script's directory, then the current directory, then `includeDirs`),
 // and an INCLUDE loop is an error. Errors name the file and the line:
-// `<path>:<line>: <what is wrong>`.
+// `<path>:<line>: <what is wrong>`; a full linker script is an
+// UnsupportedScriptError. Names are kept as written: a `=` (sysroot) prefix
+// or a `-l:file` name (isLibrary, name ":file") is the caller's to resolve,
+// as on the command line. A quoted name is always a path, never `-l`.
 llvm::Expected<LinkerScript>
 parseLinkerScript(llvm::StringRef text, llvm::StringRef path,
                   const std::vector<std::string> &includeDirs = {});
