@@ -5,7 +5,9 @@ import shutil
 import lit.formats
 
 config.name = "allocsel"
-config.test_format = lit.formats.ShTest(execute_external=False)
+# RUN lines run in bash: end-to-end tests compile, link and read exit
+# statuses as a shell would.
+config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".test", ".s", ".c", ".cpp"]
 config.excludes = ["Inputs", "CMakeLists.txt", "unit", "lit.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
@@ -29,6 +31,8 @@ if config.allocsel_sanitize:
 config.substitutions.append(("%allocsel_src", config.allocsel_src_root))
 config.substitutions.append(("%allocsel_include", os.path.join(config.allocsel_src_root, "allocators", "include")))
 config.substitutions.append(("%allocsel_build", config.allocsel_obj_root))
+# The allocator archives the build made (test/conformance links with them).
+config.substitutions.append(("%allocsel_allocators", config.allocsel_allocator_dir))
 
 # Features for the real toolchains an end-to-end test needs.
 for tool, feature in [("ld.bfd", "ld.bfd"), ("ld.gold", "ld.gold"), ("ld.lld", "ld.lld"),

@@ -156,37 +156,62 @@ struct allocsel_selection_desc {
 /*
  * The five functions of Rust's original allocator crates. An allocator built
  * on the allocsel ABI defines them; the shim (allocators/shim) builds the
- * whole C and C++ allocation surface (malloc ... operator delete) on them.
+ * whole C and C++ allocation surface (malloc ... operator delete) on them,
+ * with glibc's and ISO C++'s semantics: errno, overflow checks, realloc(p, 0),
+ * alignment validation, the new_handler loop and std::bad_alloc all live in
+ * the shim, so these functions only manage memory. docs/writing-an-allocator.md
+ * is the guide.
  *
  * A size or an alignment of 0 means "unknown": C `free` and `realloc` do not
  * know the block's size, `malloc` asks for no particular alignment (the
- * allocator then guarantees alignof(max_align_t)). Alignments that are not 0
- * are powers of two. None of these functions may call an allocation entry
- * point (malloc, operator new, ...): the shim would turn the call back into
- * this ABI, an endless recursion (rule AS004). mmap, or glibc's
- * __libc_malloc and friends, are the ways down.
+ * allocator then guarantees alignof(max_align_t), 16 on x86-64 and aarch64).
+ * Alignments that are not 0 are powers of two; they may be smaller than 16
+ * (aligned operator new of a small type) and reach up to the page size and
+ * beyond (memalign, valloc, over-aligned C++ types). The shim never passes a
+ * size or alignment above PTRDIFF_MAX.
+ *
+ * The functions are called from any thread, concurrently, and in the child of
+ * a fork() made while other threads were inside them: they must be
+ * thread-safe, and fork-safe (no lock a vanished thread could hold, or
+ * pthread_atfork handlers that take and release it).
+ *
+ * None of these functions may call an allocation entry point (malloc,
+ * operator new, ...): the shim would turn the call back into this ABI, an
+ * endless recursion (rule AS004). mmap, or glibc's __libc_malloc and friends,
+ * are the ways down. An allocator that may be linked into a shared library
+ * must not use initial-exec TLS (rule AS011: dlopen of that library can fail
+ * with "cannot allocate memory in static TLS block").
  */
 
-/* A block of at least `size` bytes aligned to `align`, or NULL. `size` is
- * never 0: the shim turns malloc(0) into a request for 1 byte. */
+/* A block of at least `size` bytes aligned to `align`, or NULL (the shim sets
+ * errno). `size` is never 0: the shim turns malloc(0) into a request for 1
+ * byte. */
 void *allocsel_alloc(size_t size, size_t align);
 
 /* Frees `ptr` (never NULL), allocated with `size` and `align`, or 0 where
- * unknown. */
+ * unknown: sized and aligned operator delete pass the values of the matching
+ * new through, C free passes 0 for both. Must not change errno visibly (the
+ * shim saves it anyway). */
 void allocsel_dealloc(void *ptr, size_t size, size_t align);
 
-/* Resizes `ptr` (never NULL) to `new_size` (never 0) keeping `align`;
- * returns the new block, or NULL leaving the old one untouched. */
+/* Resizes `ptr` (never NULL) to `new_size` (never 0) keeping `align` (0 for
+ * C realloc: the block's original alignment need not be kept beyond
+ * alignof(max_align_t), as in glibc); the first min(old, new) bytes are
+ * preserved. Returns the block, moved or not, or NULL leaving the old one
+ * untouched. `old_size` is 0 when unknown. */
 void *allocsel_realloc(void *ptr, size_t old_size, size_t new_size,
                        size_t align);
 
 /* Tries to resize `ptr` without moving it; returns the usable size after
- * the attempt: it succeeded when that is at least `new_size`. */
+ * the attempt: it succeeded when that is at least `new_size`. Never moves
+ * the block and never fails otherwise; returning the current usable size is
+ * a correct (if lazy) implementation. */
 size_t allocsel_realloc_in_place(void *ptr, size_t old_size, size_t new_size,
                                  size_t align);
 
 /* The number of bytes usable at `ptr` (never NULL), at least the size that
- * was asked for. */
+ * was asked for; malloc_usable_size reports it, and callers may write all of
+ * it. */
 size_t allocsel_usable_size(void *ptr);
 
 #ifdef __cplusplus
