@@ -1,0 +1,429 @@
+//===- Resolution.cpp -----------------------------------------------------===//
+//
+// One symbol table for both semantics. GNU ld's never holds lazy symbols:
+// it asks "is this undefined now?" when it reaches an archive. lld's and
+// mold's hold them, and a reference meeting one extracts its member at once
+// (recursively, as lld's Symbol::resolve does, so `referencedFrom` is the
+// file the linker itself would name). Names are StringRefs into the mapped
+// inputs; nothing is copied but the names of the objects that reference.
+//
+//===----------------------------------------------------------------------===//
+#include "Resolution.h"
+
+#include "Diagnostics.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace llvm;
+
+namespace allocsel {
+
+namespace {
+
+enum class State : uint8_t { Undefined, Defined, Common, Shared, Lazy };
+
+// Referrers that are not files: `-u` and the entry point.
+enum : uint32_t { RefUndefinedOption = 0, RefEntry = 1, FirstFileRef = 2 };
+
+struct Sym {
+  State state = State::Undefined;
+  bool weakRef = true;   // every reference so far was weak
+  uint32_t referrer = 0; // the first to reference it (see FirstFileRef)
+  uint32_t input = 0;    // Lazy and Shared: the input defining it
+  uint64_t member = 0;   // Lazy: the member defining it
+};
+
+class Resolver {
+public:
+  Resolver(const LinkCommand &cmd, ArrayRef<LinkedInput> inputs,
+           Resolution &out)
+      : cmd(cmd), inputs(inputs), out(out), flavour(cmd.flavour) {
+    out.neededShared.assign(inputs.size(), false);
+    referrerNames = {"--undefined", "--entry"};
+  }
+
+  Error run();
+
+private:
+  bool isGnu() const {
+    return flavour == Flavour::Bfd || flavour == Flavour::Gold;
+  }
+  uint32_t lookup(StringRef name, bool &inserted);
+  uint32_t find(StringRef name) const;
+
+  Error addInput(size_t i);
+  Error addObject(const ObjectInfo &object, std::string name);
+  Error addShared(size_t i, const ObjectInfo &object);
+  Error addLazyArchive(size_t i);
+  Error addWholeArchive(size_t i);
+  Expected<bool> scanArchive(size_t i);
+  Error finish();
+
+  void define(StringRef name);
+  Error defineCommon(StringRef name, uint32_t referrer);
+  Error defineShared(StringRef name, size_t i);
+  Error reference(StringRef name, bool weak, uint32_t referrer);
+  Error addLazy(StringRef name, size_t i, uint64_t member);
+  Error extract(size_t i, uint64_t member, StringRef symbol,
+                uint32_t referrer);
+  Expected<bool> definesForReal(size_t i, uint64_t member, StringRef name);
+
+  const LinkCommand &cmd;
+  ArrayRef<LinkedInput> inputs;
+  Resolution &out;
+  Flavour flavour;
+
+  DenseMap<StringRef, uint32_t> symIndex;
+  std::vector<Sym> syms;
+  std::vector<std::string> referrerNames;
+  DenseSet<std::pair<const InputFile *, uint64_t>> extractedMembers;
+};
+
+uint32_t Resolver::lookup(StringRef name, bool &inserted) {
+  auto [it, isNew] = symIndex.try_emplace(name, syms.size());
+  inserted = isNew;
+  if (isNew)
+    syms.emplace_back();
+  return it->second;
+}
+
+uint32_t Resolver::find(StringRef name) const {
+  auto it = symIndex.find(name);
+  return it == symIndex.end() ? UINT32_MAX : it->second;
+}
+
+// A real definition beats an undefined, lazy, common or shared symbol and
+// loses to an earlier real one (which is a "multiple definition", not this
+// model's business).
+void Resolver::define(StringRef name) {
+  bool inserted;
+  syms[lookup(name, inserted)].state = State::Defined;
+}
+
+// A common symbol is a definition to every linker's resolution; only what
+// it does to a lazy symbol differs (see Resolution.h).
+Error Resolver::defineCommon(StringRef name, uint32_t referrer) {
+  bool inserted;
+  uint32_t idx = lookup(name, inserted);
+  Sym &s = syms[idx];
+  if (!inserted && s.state == State::Lazy && flavour == Flavour::Mold)
+    return extract(s.input, s.member, name, referrer);
+  if (inserted || s.state != State::Defined)
+    syms[idx].state = State::Common;
+  return Error::success();
+}
+
+// A shared definition satisfies a reference. In lld it replaces a lazy
+// symbol too (resolveShared); in mold the earlier of the two wins.
+Error Resolver::defineShared(StringRef name, size_t i) {
+  bool inserted;
+  Sym &s = syms[lookup(name, inserted)];
+  bool takes = inserted || s.state == State::Undefined ||
+               (s.state == State::Lazy && flavour == Flavour::Lld);
+  if (!takes)
+    return Error::success();
+  if (!inserted && s.state == State::Undefined && !s.weakRef)
+    out.neededShared[i] = true;
+  s.state = State::Shared;
+  s.input = i;
+  return Error::success();
+}
+
+Error Resolver::reference(StringRef name, bool weak, uint32_t referrer) {
+  bool inserted;
+  uint32_t idx = lookup(name, inserted);
+  Sym &s = syms[idx];
+  if (inserted) {
+    s.weakRef = weak;
+    s.referrer = referrer;
+    return Error::success();
+  }
+  // bfd names the first file that references the symbol, even after -u.
+  if (isGnu() && s.referrer < FirstFileRef && referrer >= FirstFileRef)
+    s.referrer = referrer;
+  if (weak)
+    return Error::success();
+  s.weakRef = false;
+  switch (s.state) {
+  case State::Lazy:
+    // lld: "An undefined weak will not fetch archive members", but a
+    // strong one fetches at once (Symbol::resolveUndefined).
+    return extract(s.input, s.member, name, referrer);
+  case State::Shared:
+    out.neededShared[s.input] = true;
+    break;
+  default:
+    break;
+  }
+  return Error::success();
+}
+
+// lld and mold: an archive symbol becomes lazy unless the name is taken;
+// a strong undefined symbol extracts its member right away.
+Error Resolver::addLazy(StringRef name, size_t i, uint64_t member) {
+  bool inserted;
+  uint32_t idx = lookup(name, inserted);
+  Sym &s = syms[idx];
+  if (inserted) {
+    s.state = State::Lazy;
+    s.input = i;
+    s.member = member;
+    return Error::success();
+  }
+  if (s.state == State::Common && flavour == Flavour::Mold)
+    return extract(i, member, name, s.referrer);
+  if (s.state != State::Undefined)
+    return Error::success();
+  if (!s.weakRef)
+    return extract(i, member, name, s.referrer);
+  s.state = State::Lazy;
+  s.input = i;
+  s.member = member;
+  return Error::success();
+}
+
+Error Resolver::extract(size_t i, uint64_t member, StringRef symbol,
+                        uint32_t referrer) {
+  InputFile &file = *inputs[i].file;
+  if (!extractedMembers.insert({&file, member}).second)
+    return Error::success();
+  Expected<const ArchiveFile::Member &> m = file.archive->member(member);
+  if (!m)
+    return withFile(inputs[i].path, m.takeError());
+  Expected<const ObjectInfo &> object = file.archive->object(member);
+  if (!object)
+    return withFile(inputs[i].path, object.takeError());
+  Extraction e;
+  e.input = i;
+  e.member = member;
+  e.memberName = m->name;
+  e.symbol = symbol;
+  e.referencedFrom = referrerNames[referrer];
+  out.extracted.push_back(std::move(e));
+  return addObject(*object, memberName(inputs[i].path, m->name));
+}
+
+Error Resolver::addObject(const ObjectInfo &object, std::string name) {
+  uint32_t self = referrerNames.size();
+  referrerNames.push_back(name);
+  out.objects.push_back({&object, std::move(name)});
+  for (const Symbol &sym : object.symbols) {
+    if (sym.isCommon) {
+      if (Error e = defineCommon(sym.name, self))
+        return e;
+    } else if (sym.isDefined) {
+      define(sym.name);
+    } else if (Error e = reference(sym.name, sym.isWeak, self)) {
+      return e;
+    }
+  }
+  return Error::success();
+}
+
+// GNU ld links an --as-needed library only if it defines a symbol a
+// regular object references non-weakly at that point (elflink.c,
+// ref_regular_nonweak); otherwise its symbols are taken back out. lld and
+// mold keep its symbols either way and decide DT_NEEDED at the end.
+Error Resolver::addShared(size_t i, const ObjectInfo &object) {
+  if (!inputs[i].asNeeded) {
+    out.neededShared[i] = true;
+  } else if (isGnu()) {
+    for (const Symbol &sym : object.symbols) {
+      if (!sym.isDefined || !sym.isDefaultVersion)
+        continue;
+      uint32_t idx = find(sym.name);
+      if (idx != UINT32_MAX && syms[idx].state == State::Undefined &&
+          !syms[idx].weakRef) {
+        out.neededShared[i] = true;
+        break;
+      }
+    }
+    if (!out.neededShared[i])
+      return Error::success();
+  }
+  uint32_t self = referrerNames.size();
+  referrerNames.push_back(inputs[i].path);
+  for (const Symbol &sym : object.symbols) {
+    if (sym.isDefined) {
+      if (sym.isDefaultVersion)
+        if (Error e = defineShared(sym.name, i))
+          return e;
+    } else if (Error e = reference(sym.name, sym.isWeak, self)) {
+      return e;
+    }
+  }
+  return Error::success();
+}
+
+Error Resolver::addLazyArchive(size_t i) {
+  for (const ArchiveFile::IndexEntry &entry : inputs[i].file->archive->index())
+    if (Error e = addLazy(entry.symbol, i, entry.member))
+      return e;
+  return Error::success();
+}
+
+// --whole-archive: every member, in order, whether wanted or not.
+Error Resolver::addWholeArchive(size_t i) {
+  ArchiveFile &archive = *inputs[i].file->archive;
+  Expected<std::vector<uint64_t>> members = archive.members();
+  if (!members)
+    return withFile(inputs[i].path, members.takeError());
+  for (uint64_t member : *members) {
+    size_t before = out.extracted.size();
+    if (Error e = extract(i, member, "", RefUndefinedOption))
+      return e;
+    if (out.extracted.size() > before) {
+      out.extracted[before].whole = true;
+      out.extracted[before].referencedFrom = "--whole-archive";
+    }
+  }
+  return Error::success();
+}
+
+// bfd, for a symbol that is only common so far: extract a member only if
+// it defines the symbol for real, not as one more common.
+Expected<bool> Resolver::definesForReal(size_t i, uint64_t member,
+                                        StringRef name) {
+  Expected<const ObjectInfo &> object = inputs[i].file->archive->object(member);
+  if (!object)
+    return withFile(inputs[i].path, object.takeError());
+  for (const Symbol &sym : object->symbols)
+    if (sym.name == name)
+      return sym.isDefined && !sym.isCommon;
+  return false;
+}
+
+// GNU ld's archive search (elflink.c, elf_link_add_archive_symbols): walk
+// the index, take every member defining a symbol undefined right now, and
+// walk again until a pass takes nothing. Weak undefined symbols do not
+// count. Returns whether any member was taken.
+Expected<bool> Resolver::scanArchive(size_t i) {
+  InputFile &file = *inputs[i].file;
+  bool any = false;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const ArchiveFile::IndexEntry &entry : file.archive->index()) {
+      if (extractedMembers.count({&file, entry.member}))
+        continue;
+      uint32_t idx = find(entry.symbol);
+      if (idx == UINT32_MAX)
+        continue;
+      Sym s = syms[idx];
+      bool wanted = s.state == State::Undefined && !s.weakRef;
+      if (s.state == State::Common && flavour == Flavour::Bfd) {
+        Expected<bool> real = definesForReal(i, entry.member, entry.symbol);
+        if (!real)
+          return real.takeError();
+        wanted = *real;
+      }
+      if (!wanted)
+        continue;
+      if (Error e = extract(i, entry.member, entry.symbol, s.referrer))
+        return e;
+      changed = any = true;
+    }
+  }
+  return any;
+}
+
+Error Resolver::addInput(size_t i) {
+  InputFile &file = *inputs[i].file;
+  switch (file.kind) {
+  case InputKind::Relocatable:
+  case InputKind::Bitcode:
+  case InputKind::GccLto:
+    return addObject(*file.object, inputs[i].path);
+  case InputKind::SharedObject:
+  case InputKind::Executable:
+    return addShared(i, *file.object);
+  case InputKind::Archive:
+    if (inputs[i].wholeArchive)
+      return addWholeArchive(i);
+    if (isGnu())
+      return scanArchive(i).takeError();
+    return addLazyArchive(i);
+  case InputKind::LinkerScript:
+    return Error::success(); // expanded before resolution
+  }
+  return Error::success();
+}
+
+// What lld does after reading every file (LinkerDriver::link): extract the
+// members still lazy for -u and for the entry symbol.
+Error Resolver::finish() {
+  if (flavour == Flavour::Lld) {
+    for (const std::string &name : cmd.undefined) {
+      uint32_t idx = find(name);
+      if (idx != UINT32_MAX && syms[idx].state == State::Lazy)
+        if (Error e = extract(syms[idx].input, syms[idx].member, name,
+                              RefUndefinedOption))
+          return e;
+    }
+    StringRef entry = cmd.entry;
+    if (entry.empty() &&
+        cmd.outputKind() == LinkCommand::OutputKind::Executable)
+      entry = "_start";
+    uint32_t idx = find(entry);
+    if (idx != UINT32_MAX && syms[idx].state == State::Lazy)
+      if (Error e = extract(syms[idx].input, syms[idx].member, entry,
+                            RefEntry))
+        return e;
+  }
+  for (const auto &[name, idx] : symIndex)
+    if (syms[idx].state == State::Undefined && !syms[idx].weakRef)
+      out.undefined.push_back(name.str());
+  llvm::sort(out.undefined);
+  return Error::success();
+}
+
+Error Resolver::run() {
+  // -u, --require-defined and (GNU ld, mold) -e are undefined before any
+  // file is read.
+  for (const std::string &name : cmd.undefined)
+    if (Error e = reference(name, /*weak=*/false, RefUndefinedOption))
+      return e;
+  if (!cmd.entry.empty() && flavour != Flavour::Lld)
+    if (Error e = reference(cmd.entry, /*weak=*/false, RefEntry))
+      return e;
+
+  for (size_t i = 0; i < inputs.size();) {
+    size_t end = i + 1;
+    if (inputs[i].group)
+      while (end < inputs.size() && inputs[end].group == inputs[i].group)
+        ++end;
+    for (size_t k = i; k < end; ++k)
+      if (Error e = addInput(k))
+        return e;
+    // A group is searched again as a whole until it gives nothing more
+    // (ldlang.c, lang_process's open_input_bfds over the group).
+    bool again = isGnu() && inputs[i].group;
+    while (again) {
+      again = false;
+      for (size_t k = i; k < end; ++k) {
+        if (inputs[k].file->kind != InputKind::Archive ||
+            inputs[k].wholeArchive)
+          continue;
+        Expected<bool> took = scanArchive(k);
+        if (!took)
+          return took.takeError();
+        again |= *took;
+      }
+    }
+    i = end;
+  }
+  return finish();
+}
+
+} // namespace
+
+Expected<Resolution> resolveLink(const LinkCommand &cmd,
+                                 ArrayRef<LinkedInput> inputs) {
+  Resolution out;
+  Resolver resolver(cmd, inputs, out);
+  if (Error e = resolver.run())
+    return e;
+  return out;
+}
+
+} // namespace allocsel
