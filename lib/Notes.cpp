@@ -71,6 +71,14 @@ bool isValidName(StringRef name) {
          all_of(name, [](char c) { return isAlnum(c) || c == '_'; });
 }
 
+bool isValidLibraryName(StringRef name) {
+  return !name.empty() && name.size() <= ALLOCSEL_NAME_MAX &&
+         (isAlnum(name[0]) || name[0] == '_') &&
+         all_of(name, [](char c) {
+           return isAlnum(c) || c == '_' || c == '+' || c == '.' || c == '-';
+         });
+}
+
 namespace {
 
 // A cursor over one note's descriptor.
@@ -160,7 +168,7 @@ Error parseAllocator(DescReader &r, NoteSet &out) {
   SmallVector<StringRef, 4> parts;
   StringRef(*libs).split(parts, ' ', -1, /*KeepEmpty=*/false);
   for (StringRef lib : parts) {
-    if (!isValidName(lib))
+    if (!isValidLibraryName(lib))
       return r.error("invalid library name '" + lib + "'");
     m.libs.push_back(lib.str());
   }

@@ -85,6 +85,11 @@ struct NoteSet {
 // most ALLOCSEL_NAME_MAX bytes. Names reach command lines and paths.
 bool isValidName(llvm::StringRef name);
 
+// Whether `name` may follow -l: [A-Za-z0-9_+.-]+ not starting with '-' or
+// '.' (`stdc++` is one), at most ALLOCSEL_NAME_MAX bytes. It reaches the
+// linker's command line as one argument, so nothing else is let through.
+bool isValidLibraryName(llvm::StringRef name);
+
 // Parses the notes in `data`, laid out with `align` (4, or 8 in an 8-aligned
 // PT_NOTE). With `sectionOnly` (a `.note.allocsel` section) every note must
 // be allocsel's; otherwise (a PT_NOTE segment, another SHT_NOTE section)
