@@ -30,6 +30,11 @@ void AllocatorEvidence::addDefinition(StringRef symbol, StringRef source) {
     return;
   }
   const Signature *s = findSignature(symbol);
+  if (s && s->provider != Provider::System &&
+      llvm::none_of(signatures, [&](const auto &p) {
+        return p.first->name == s->name;
+      }))
+    signatures.push_back({s, source.str()});
   if (s && strongerSignature(signature, s) == s && s != signature) {
     signature = s;
     signatureSource = source.str();
@@ -53,6 +58,19 @@ void AllocatorEvidence::addObject(const ObjectInfo &object, StringRef source) {
       if (s.isDefined)
         addDefinition(s.name, source);
   };
+  // A marker's note is not visible in LLVM bitcode before code generation;
+  // its anchor is. The class is unknown until then: overriding, the class
+  // of every allocator that defines entry points.
+  if (object.kind == InputKind::Bitcode)
+    for (const Symbol &s : object.symbols)
+      if (s.isDefined && s.name.startswith(ALLOCSEL_ALLOCATOR_ANCHOR_PREFIX)) {
+        AllocatorIdentity id;
+        id.name = s.name.drop_front(strlen(ALLOCSEL_ALLOCATOR_ANCHOR_PREFIX)).str();
+        id.tagged = true;
+        id.evidence = "anchor";
+        id.source = source.str();
+        tagged.push_back(std::move(id));
+      }
   addAll(object.symbols);
   addAll(object.internalDefinitions);
 }
@@ -98,6 +116,41 @@ std::vector<AllocatorIdentity> AllocatorEvidence::identify() const {
   id.cls = id.provider == Provider::System ? AllocatorClass::Deferring
                                            : AllocatorClass::Overriding;
   ids.push_back(std::move(id));
+  return ids;
+}
+
+std::vector<AllocatorIdentity> AllocatorEvidence::identifyAll() const {
+  std::vector<AllocatorIdentity> ids = identify();
+  if (ids.empty() || !ids.front().tagged)
+    ids.clear();
+  bool anyTagged = !ids.empty();
+  for (const auto &[sig, source] : signatures) {
+    if (llvm::any_of(ids, [&](const AllocatorIdentity &i) {
+          return i.name == sig->name;
+        }))
+      continue;
+    // Without a marker a signature names an allocator only beside entry
+    // points, as in identify(); a sanitizer runtime always is one.
+    if (defined.empty() && sig->provider != Provider::Sanitizer)
+      continue;
+    AllocatorIdentity id;
+    id.name = sig->name.str();
+    id.provider = sig->provider;
+    id.evidence = sig->symbol.str();
+    id.source = source;
+    id.surface = defined;
+    ids.push_back(std::move(id));
+  }
+  if (!anyTagged && ids.empty())
+    return identify();
+  // ASan's runtime carries LSan's: one sanitizer, named by the stronger.
+  bool otherSanitizer = llvm::any_of(ids, [](const AllocatorIdentity &i) {
+    return i.provider == Provider::Sanitizer && i.name != "lsan";
+  });
+  if (otherSanitizer)
+    llvm::erase_if(ids, [](const AllocatorIdentity &i) {
+      return i.provider == Provider::Sanitizer && i.name == "lsan";
+    });
   return ids;
 }
 

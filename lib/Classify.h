@@ -54,12 +54,20 @@ public:
   // otherwise, where entry points are defined, an unknown allocator.
   std::vector<AllocatorIdentity> identify() const;
 
+  // Every allocator the evidence shows, for `check`, which must see an
+  // artifact carrying two: the tagged ones, then each recognised untagged
+  // allocator or sanitizer runtime of another name (an archive bundling a
+  // marker and a raw tcmalloc). Without either, what identify() says.
+  std::vector<AllocatorIdentity> identifyAll() const;
+
 private:
   void addDefinition(llvm::StringRef symbol, llvm::StringRef source);
 
   std::vector<AllocatorIdentity> tagged;
   const Signature *signature = nullptr;
   std::string signatureSource;
+  // Every non-system signature met, first source each (identifyAll).
+  std::vector<std::pair<const Signature *, std::string>> signatures;
   std::string firstDefinition, firstDefinitionSource;
   EntryPointSet defined;
 };

@@ -69,10 +69,20 @@ static const StringMap<EntryPoint> &entryPointMap() {
 }
 
 std::optional<EntryPoint> findEntryPoint(StringRef symbol) {
-  // Most symbols are neither: a cheap test keeps the map out of the way.
-  if (symbol.empty() || (symbol[0] != '_' && !symbol.contains("alloc") &&
-                         symbol != "free" && !symbol.contains("memalign")))
+  // Most symbols are neither: a cheap test on the first bytes and the
+  // length keeps the map out of the way (`check` asks for every symbol of
+  // every library of a tree). C++ operators are `_Zn...`/`_Zd...`, at most
+  // 38 bytes; the C names start with one of a few letters, at most 18.
+  if (symbol.size() < 4)
     return std::nullopt;
+  if (symbol[0] == '_') {
+    if (symbol[1] != 'Z' || (symbol[2] != 'n' && symbol[2] != 'd') ||
+        symbol.size() > 40)
+      return std::nullopt;
+  } else if (symbol.size() > 18 ||
+             !StringRef("mfcrapv").contains(symbol[0])) {
+    return std::nullopt;
+  }
   const StringMap<EntryPoint> &map = entryPointMap();
   auto it = map.find(symbol);
   if (it == map.end())
@@ -99,6 +109,8 @@ static constexpr Signature signatures[] = {
     {"__msan_init", "msan", Provider::Sanitizer},
     {"__hwasan_init", "hwasan", Provider::Sanitizer},
     {"__lsan_ignore_object", "lsan", Provider::Sanitizer},
+    // compiler-rt's heap profiler interposes the heap like a sanitizer.
+    {"__memprof_init", "memprof", Provider::Sanitizer},
     {"mallctl", "jemalloc", Provider::Untagged},
     {"je_mallctl", "jemalloc", Provider::Untagged},
     {"mallocx", "jemalloc", Provider::Untagged},
@@ -106,6 +118,7 @@ static constexpr Signature signatures[] = {
     {"_ZN15MallocExtension8instanceEv", "tcmalloc", Provider::Untagged},
     {"mi_malloc", "mimalloc", Provider::Untagged},
     {"mi_version", "mimalloc", Provider::Untagged},
+    {"__scudo_print_stats", "scudo", Provider::Untagged},
 };
 
 const Signature *findSignature(StringRef definedSymbol) {
