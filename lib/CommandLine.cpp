@@ -184,7 +184,10 @@ std::optional<Match> matchShort(StringRef body, Flavour f) {
 std::optional<Match> matchOption(StringRef arg, Flavour f) {
   int dashes = arg.startswith("--") ? 2 : 1;
   StringRef body = arg.drop_front(dashes);
-  if (body.size() > 1)
+  // A one-letter option's value is the rest of the argument, `=` included:
+  // `-L=/lib` is -L with the sysroot-relative `=/lib`, not `--L=/lib`.
+  bool isShortWithValue = dashes == 1 && body.split('=').first.size() == 1;
+  if (body.size() > 1 && !isShortWithValue)
     if (std::optional<Match> m = matchLong(body, dashes, f))
       return m;
   if (std::optional<Match> m = matchPrefix(body, dashes, f))

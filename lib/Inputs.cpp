@@ -17,6 +17,7 @@
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Object/IRObjectFile.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -63,6 +64,7 @@ public:
   Error read() {
     const typename ELFT::Ehdr &header = elf.getHeader();
     info.machine = header.e_machine;
+    info.elfFlags = header.e_flags;
     info.is64 = ELFT::Is64Bits;
     info.isLittleEndian = ELFT::TargetEndianness == support::little;
 
@@ -112,6 +114,8 @@ private:
       Expected<StringRef> name = elf.getSectionName(sec, *shstrtab);
       if (!name)
         return name.takeError();
+      if (name->startswith(".gnu.lto_"))
+        hasGccLtoSections = true;
       if (*name == ALLOCSEL_NOTE_SECTION)
         if (Error e = readNoteSection(sec))
           return e;
@@ -151,7 +155,10 @@ private:
       return Error::success();
     if (Error e = readSymbols(*symtab, info.symbols, /*definedOnly=*/false))
       return e;
-    if (isGccLtoSlim(obj)) {
+    // A slim object's IR is in `.gnu.lto_*` sections: without them, the
+    // walk of every symbol for `__gnu_lto_slim` (a third of reading the
+    // members of a large link) is not needed.
+    if (hasGccLtoSections && isGccLtoSlim(obj)) {
       info.kind = InputKind::GccLto;
       info.symbols.clear();
       return readGccLtoSymbols(obj, info.symbols);
@@ -284,19 +291,92 @@ private:
   Error readDynamicSymbols() {
     if (!versym)
       return readSymbols(*dynsym, info.symbols, /*definedOnly=*/false);
-    Expected<SmallVector<Optional<VersionEntry>, 0>> map =
-        elf.loadVersionMap(verneed, verdef);
-    if (!map)
-      return map.takeError();
-    // Names point into versionNames, filled once, never resized after.
-    for (const Optional<VersionEntry> &v : *map)
-      info.versionNames.push_back(v ? v->Name : std::string());
+    if (Error e = loadVersionNames())
+      return e;
     Expected<ArrayRef<typename ELFT::Versym>> versions =
         elf.template getSectionContentsAsArray<typename ELFT::Versym>(*versym);
     if (!versions)
       return versions.takeError();
     return readSymbols(*dynsym, info.symbols, /*definedOnly=*/false,
                        *versions);
+  }
+
+  // The version index -> name map of SHT_GNU_verdef and SHT_GNU_verneed.
+  // Not ELFFile::loadVersionMap: in LLVM 14 it spends most of `check`'s
+  // time on a system directory copying memory (measured: over half of a
+  // scan of /usr/lib/x86_64-linux-gnu). Names point into versionNames,
+  // filled once, never resized after.
+  Error loadVersionNames() {
+    std::vector<std::pair<unsigned, StringRef>> found;
+    auto walk = [&](const Elf_Shdr *sec, bool isDef) -> Error {
+      if (!sec)
+        return Error::success();
+      Expected<ArrayRef<uint8_t>> data = elf.getSectionContents(*sec);
+      if (!data)
+        return data.takeError();
+      Expected<StringRef> strtab = elf.getLinkAsStrtab(*sec);
+      if (!strtab)
+        return strtab.takeError();
+      auto name = [&](uint64_t off) {
+        return off < strtab->size() ? StringRef(strtab->data() + off)
+                                    : StringRef();
+      };
+      auto fits = [&](uint64_t off, uint64_t size) {
+        return off <= data->size() && size <= data->size() - off &&
+               off % 4 == 0;
+      };
+      uint64_t off = 0;
+      for (unsigned i = 0; i < sec->sh_info; ++i) {
+        if (isDef) {
+          using Verdef = typename ELFT::Verdef;
+          using Verdaux = typename ELFT::Verdaux;
+          if (!fits(off, sizeof(Verdef)))
+            return makeError("SHT_GNU_verdef entry past the section's end");
+          auto *d = reinterpret_cast<const Verdef *>(data->data() + off);
+          if (d->vd_cnt && fits(off + d->vd_aux, sizeof(Verdaux))) {
+            auto *a = reinterpret_cast<const Verdaux *>(data->data() + off +
+                                                        d->vd_aux);
+            found.push_back(
+                {unsigned(d->vd_ndx & ELF::VERSYM_VERSION), name(a->vda_name)});
+          }
+          if (!d->vd_next)
+            break;
+          off += d->vd_next;
+          continue;
+        }
+        using Verneed = typename ELFT::Verneed;
+        using Vernaux = typename ELFT::Vernaux;
+        if (!fits(off, sizeof(Verneed)))
+          return makeError("SHT_GNU_verneed entry past the section's end");
+        auto *n = reinterpret_cast<const Verneed *>(data->data() + off);
+        uint64_t aux = off + n->vn_aux;
+        for (unsigned j = 0; j < n->vn_cnt; ++j) {
+          if (!fits(aux, sizeof(Vernaux)))
+            return makeError("SHT_GNU_verneed entry past the section's end");
+          auto *a = reinterpret_cast<const Vernaux *>(data->data() + aux);
+          found.push_back(
+              {unsigned(a->vna_other & ELF::VERSYM_VERSION), name(a->vna_name)});
+          if (!a->vna_next)
+            break;
+          aux += a->vna_next;
+        }
+        if (!n->vn_next)
+          break;
+        off += n->vn_next;
+      }
+      return Error::success();
+    };
+    if (Error e = walk(verdef, true))
+      return e;
+    if (Error e = walk(verneed, false))
+      return e;
+    unsigned max = 1;
+    for (auto &[index, name] : found)
+      max = std::max(max, index);
+    info.versionNames.assign(max + 1, std::string());
+    for (auto &[index, name] : found)
+      info.versionNames[index] = name.str();
+    return Error::success();
   }
 
   Error readDynamic() {
@@ -358,6 +438,7 @@ private:
   const Elf_Shdr *symtab = nullptr, *dynsym = nullptr, *dynamic = nullptr;
   const Elf_Shdr *versym = nullptr, *verdef = nullptr, *verneed = nullptr;
   bool isPie = false;
+  bool hasGccLtoSections = false;
 };
 
 template <class ELFT>
@@ -371,7 +452,7 @@ Error readElf(MemoryBufferRef buffer, ObjectInfo &info) {
     return makeError("truncated ELF header: the file has " +
                      Twine(buffer.getBufferSize()) + " bytes");
   Expected<std::unique_ptr<ObjectFile>> obj =
-      ObjectFile::createELFObjectFile(buffer, /*InitContent=*/false);
+      ObjectFile::createELFObjectFile(buffer);
   if (!obj)
     return obj.takeError();
   if (isa<ELF32LEObjectFile>(**obj))
@@ -476,14 +557,53 @@ template <class ELFT> Expected<bool> staticTlsIn(const ELFFile<ELFT> &elf) {
   return false;
 }
 
+template <class ELFT>
+Expected<std::vector<StringRef>> localFunctionsIn(const ELFFile<ELFT> &elf) {
+  std::vector<StringRef> names;
+  Expected<typename ELFT::ShdrRange> sections = elf.sections();
+  if (!sections)
+    return sections.takeError();
+  for (const typename ELFT::Shdr &sec : *sections) {
+    if (sec.sh_type != ELF::SHT_SYMTAB)
+      continue;
+    Expected<typename ELFT::SymRange> syms = elf.symbols(&sec);
+    if (!syms)
+      return syms.takeError();
+    Expected<StringRef> strtab = elf.getStringTableForSymtab(sec, *sections);
+    if (!strtab)
+      return strtab.takeError();
+    for (size_t i = 1; i < std::min<size_t>(sec.sh_info, syms->size()); ++i) {
+      const typename ELFT::Sym &sym = (*syms)[i];
+      if (sym.getType() == ELF::STT_FUNC && sym.st_shndx != ELF::SHN_UNDEF &&
+          sym.st_name < strtab->size())
+        names.push_back(StringRef(strtab->data() + sym.st_name));
+    }
+  }
+  return names;
+}
+
 } // namespace
+
+Expected<std::vector<StringRef>> localFunctions(MemoryBufferRef buffer) {
+  Expected<std::unique_ptr<ObjectFile>> obj =
+      ObjectFile::createELFObjectFile(buffer);
+  if (!obj)
+    return obj.takeError();
+  if (auto *o = dyn_cast<ELF32LEObjectFile>(obj->get()))
+    return localFunctionsIn(o->getELFFile());
+  if (auto *o = dyn_cast<ELF32BEObjectFile>(obj->get()))
+    return localFunctionsIn(o->getELFFile());
+  if (auto *o = dyn_cast<ELF64LEObjectFile>(obj->get()))
+    return localFunctionsIn(o->getELFFile());
+  return localFunctionsIn(cast<ELF64BEObjectFile>(obj->get())->getELFFile());
+}
 
 Expected<bool> usesInitialExecTls(MemoryBufferRef buffer) {
   if (!buffer.getBuffer().startswith("\x7f"
                                      "ELF"))
     return false; // bitcode: no relocations before code generation
   Expected<std::unique_ptr<ObjectFile>> obj =
-      ObjectFile::createELFObjectFile(buffer, /*InitContent=*/false);
+      ObjectFile::createELFObjectFile(buffer);
   if (!obj)
     return obj.takeError();
   if (auto *o = dyn_cast<ELF32LEObjectFile>(obj->get()))
@@ -513,6 +633,37 @@ Expected<ObjectInfo> readObject(MemoryBufferRef buffer) {
 
 //===- Archives -----------------------------------------------------------===//
 
+// The GNU symbol index (`/`, or `/SYM64/` with 8-byte words): a big-endian
+// count, as many member offsets, then as many NUL-terminated names. It is
+// read here directly: libObject's Archive::Symbol::getMember parses the
+// member's header for every symbol, which was over a third of modelling a
+// link against LLVM's 167 archives (140,000 symbols; bench/large-link.sh).
+static Error readGnuIndex(StringRef table, bool is64,
+                          std::vector<ArchiveFile::IndexEntry> &out) {
+  size_t word = is64 ? 8 : 4;
+  auto readWord = [&](size_t at) -> uint64_t {
+    return is64 ? support::endian::read64be(table.data() + at)
+                : support::endian::read32be(table.data() + at);
+  };
+  if (table.size() < word)
+    return makeError("truncated symbol index");
+  uint64_t count = readWord(0);
+  if (count > (table.size() - word) / word)
+    return makeError("symbol index of " + Twine(count) +
+                     " entries is larger than its member");
+  out.reserve(count);
+  size_t names = word * (count + 1);
+  for (uint64_t i = 0; i < count; ++i) {
+    size_t end = table.find('\0', names);
+    if (end == StringRef::npos)
+      return makeError("symbol index entry " + Twine(i) +
+                       ": name runs past the end of the index");
+    out.push_back({table.slice(names, end), readWord(word * (i + 1))});
+    names = end + 1;
+  }
+  return Error::success();
+}
+
 Expected<std::unique_ptr<ArchiveFile>>
 ArchiveFile::create(MemoryBufferRef buffer) {
   auto file = std::make_unique<ArchiveFile>();
@@ -522,21 +673,30 @@ ArchiveFile::create(MemoryBufferRef buffer) {
   file->archive = std::move(*archive);
   Archive &ar = *file->archive;
 
-  // Walk the member headers once (no member is read): a member that runs
-  // past the end is an error now, not when the link model needs it.
-  Error err = Error::success();
-  bool hasMembers = false;
-  for (const Archive::Child &c : ar.children(err)) {
-    (void)c;
-    hasMembers = true;
-  }
-  if (err)
-    return err;
   // Like the linkers, read an archive by its index; one without an index
-  // but with members cannot be linked by any of them.
+  // but with members cannot be linked by any of them. The member headers
+  // are not walked, as lld does not walk them: a damaged member is an error
+  // when it is read (inspect reads them all), not at open, where the walk
+  // cost a fault on a page of every member.
   if (!ar.hasSymbolTable()) {
+    Error err = Error::success();
+    bool hasMembers = false;
+    for (const Archive::Child &c : ar.children(err)) {
+      (void)c;
+      hasMembers = true;
+      break;
+    }
+    if (err)
+      return err;
     if (hasMembers)
       return makeError("archive has no symbol index; run ranlib to add one");
+    return file;
+  }
+  if (ar.kind() == Archive::K_GNU || ar.kind() == Archive::K_GNU64) {
+    if (Error e = readGnuIndex(ar.getSymbolTable(),
+                               ar.kind() == Archive::K_GNU64,
+                               file->symbolIndex))
+      return e;
     return file;
   }
   for (const Archive::Symbol &sym : ar.symbols()) {

@@ -77,6 +77,7 @@ struct ObjectInfo {
   uint16_t machine = 0;
   bool is64 = true;
   bool isLittleEndian = true;
+  uint32_t elfFlags = 0; // e_flags: the ABI bits of ARM, MIPS, RISC-V, ...
 
   // Shared objects and executables.
   llvm::StringRef soname;
@@ -102,6 +103,12 @@ llvm::Expected<ObjectInfo> readObject(llvm::MemoryBufferRef buffer);
 // shared library linked from it gets DF_STATIC_TLS (AS011). Read only on
 // demand: it walks every relocation section.
 llvm::Expected<bool> usesInitialExecTls(llvm::MemoryBufferRef buffer);
+
+// The names of the local functions a linked output's .symtab defines: an
+// allocator bound by a version script or hidden visibility shows only there
+// (AS012). Names point into `buffer`. Read only on demand.
+llvm::Expected<std::vector<llvm::StringRef>>
+localFunctions(llvm::MemoryBufferRef buffer);
 
 // An archive, GNU or thin.
 class ArchiveFile {

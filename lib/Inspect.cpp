@@ -167,7 +167,10 @@ void printText(raw_ostream &os, const FileReport &r) {
   }
   for (const AllocatorIdentity &id : r.allocators) {
     os << "  allocator: " << id.name << " (" << describeProvider(id) << ")";
-    if (id.evidence != "marker")
+    if (id.evidence == "anchor")
+      os << ", by its anchor (LLVM bitcode shows no note before code "
+            "generation)";
+    else if (id.evidence != "marker")
       os << ", recognised by '" << id.evidence << "'";
     os << " in " << id.source << "\n";
     if (!id.surface.empty())

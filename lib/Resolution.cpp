@@ -15,6 +15,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <cstring>
+
 using namespace llvm;
 
 namespace allocsel {
@@ -25,6 +27,39 @@ enum class State : uint8_t { Undefined, Defined, Common, Shared, Lazy };
 
 // Referrers that are not files: `-u` and the entry point.
 enum : uint32_t { RefUndefinedOption = 0, RefEntry = 1, FirstFileRef = 2 };
+
+// Symbol names are hashed eight bytes at a time: the lld and mold flavours
+// put every archive symbol into the table (140,000 for LLVM's archives,
+// most of them long C++ names), and llvm::hash_value was a sixth of
+// modelling that link (bench/large-link.sh).
+struct NameInfo {
+  static StringRef getEmptyKey() { return DenseMapInfo<StringRef>::getEmptyKey(); }
+  static StringRef getTombstoneKey() {
+    return DenseMapInfo<StringRef>::getTombstoneKey();
+  }
+  static unsigned getHashValue(StringRef name) {
+    const char *p = name.data();
+    size_t n = name.size();
+    uint64_t h = n * 0x9e3779b97f4a7c15ULL;
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t word;
+      memcpy(&word, p, 8);
+      h = (h ^ word) * 0xff51afd7ed558ccdULL;
+      h ^= h >> 32;
+    }
+    if (n) {
+      uint64_t word = 0;
+      memcpy(&word, p, n);
+      h = (h ^ word) * 0xff51afd7ed558ccdULL;
+    }
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return unsigned(h ^ (h >> 32));
+  }
+  static bool isEqual(StringRef a, StringRef b) {
+    return DenseMapInfo<StringRef>::isEqual(a, b);
+  }
+};
 
 struct Sym {
   State state = State::Undefined;
@@ -74,7 +109,7 @@ private:
   Resolution &out;
   Flavour flavour;
 
-  DenseMap<StringRef, uint32_t> symIndex;
+  DenseMap<StringRef, uint32_t, NameInfo> symIndex;
   std::vector<Sym> syms;
   std::vector<std::string> referrerNames;
   DenseSet<std::pair<const InputFile *, uint64_t>> extractedMembers;
@@ -378,6 +413,18 @@ Error Resolver::finish() {
 }
 
 Error Resolver::run() {
+  // The table holds every symbol of the objects and, for lld and mold, of
+  // the archive indexes: sized once.
+  size_t expected = 0;
+  for (const LinkedInput &in : inputs) {
+    if (in.file->object)
+      expected += in.file->object->symbols.size();
+    else if (in.file->archive && !isGnu())
+      expected += in.file->archive->index().size();
+  }
+  symIndex.reserve(expected);
+  syms.reserve(expected);
+
   // -u, --require-defined and (GNU ld, mold) -e are undefined before any
   // file is read.
   for (const std::string &name : cmd.undefined)

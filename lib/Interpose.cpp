@@ -1,0 +1,522 @@
+//===- Interpose.cpp - getting between the driver and the real linker ----===//
+//
+// The fronts in the order a link meets them: the launcher and the driver
+// fronts (add -B, pass the settings on), then the linker personality (find
+// the real linker, run it). Interpose.h draws the whole path.
+//
+//===----------------------------------------------------------------------===//
+#include "Interpose.h"
+
+#include "Diagnostics.h"
+#include "Exec.h"
+#include "Wrapper.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace llvm;
+
+namespace allocsel {
+
+//===----------------------------------------------------------------------===//
+// Who we are
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+// The personalities by argv[0] basename. `program` is what a driver front
+// runs, or the linker a linker front looks for; `override` the variable
+// that replaces it (ALLOCSEL_CC=clang).
+struct Personality {
+  StringRef name;
+  FrontKind kind;
+  StringRef program;
+  std::optional<WrapperOption> override;
+};
+
+const Personality personalities[] = {
+    {"ld", FrontKind::Linker, "ld", std::nullopt},
+    {"ld.bfd", FrontKind::Linker, "ld.bfd", std::nullopt},
+    {"ld.gold", FrontKind::Linker, "ld.gold", std::nullopt},
+    {"ld.lld", FrontKind::Linker, "ld.lld", std::nullopt},
+    {"ld.mold", FrontKind::Linker, "ld.mold", std::nullopt},
+    {"allocsel-ld", FrontKind::Linker, "ld", WrapperOption::Ld},
+    {"allocsel-cc", FrontKind::Driver, "cc", WrapperOption::Cc},
+    {"allocsel-c++", FrontKind::Driver, "c++", WrapperOption::Cxx},
+};
+
+// The first five are what the libexec directory holds.
+const StringRef libexecNames[] = {"ld", "ld.bfd", "ld.gold", "ld.lld",
+                                  "ld.mold"};
+
+const Personality *findPersonality(StringRef argv0) {
+  StringRef name = sys::path::filename(argv0);
+  for (const Personality &p : personalities)
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
+// Device and inode: the identity of a file whatever the path that names it
+// (symlinks, hard links, bind mounts of the same file system).
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const FileId &o) const {
+    return dev == o.dev && ino == o.ino;
+  }
+};
+
+std::optional<FileId> fileId(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    return std::nullopt;
+  return FileId{st.st_dev, st.st_ino};
+}
+
+std::optional<FileId> selfId() {
+  static std::optional<FileId> id = fileId("/proc/self/exe");
+  return id;
+}
+
+std::string mainExecutable() {
+  static int anchor;
+  return sys::fs::getMainExecutable(nullptr, &anchor);
+}
+
+// "a:b:c" from a list of directories.
+std::string joinDirs(ArrayRef<std::string> dirs) {
+  return llvm::join(dirs.begin(), dirs.end(), ":");
+}
+
+} // namespace
+
+FrontKind frontKind(StringRef argv0) {
+  const Personality *p = findPersonality(argv0);
+  return p ? p->kind : FrontKind::Tool;
+}
+
+ArrayRef<StringRef> linkerPersonalityNames() { return libexecNames; }
+
+std::string libexecDir() {
+  if (std::optional<std::string> dir = Environment::current().get(
+          wrapperOptionInfo(WrapperOption::LibexecDir).envVar);
+      dir && !dir->empty())
+    return *dir;
+  SmallString<256> dir(sys::path::parent_path(mainExecutable()));
+  sys::path::append(dir, "..", "libexec", "allocsel");
+  sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+  return dir.str().str();
+}
+
+bool isAllocsel(StringRef path) {
+  std::string p = path.str();
+  std::optional<FileId> id = fileId(p);
+  if (id && id == selfId())
+    return true;
+  // Anything in the libexec directory is a personality, even one that is
+  // not a link to this very binary (an older install of allocsel).
+  static std::optional<FileId> libexec = fileId(libexecDir());
+  std::optional<FileId> parent = fileId(sys::path::parent_path(p).empty()
+                                            ? std::string(".")
+                                            : sys::path::parent_path(p).str());
+  return libexec && parent && parent == libexec;
+}
+
+//===----------------------------------------------------------------------===//
+// The driver side: launcher and driver fronts
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+// Driver options whose value is the next argument, for gcc and clang. Their
+// value is skipped when looking for -c or -E, so that `-Xlinker -E` (ld's
+// --export-dynamic) is not read as "preprocess only". An option missing
+// here can only make a compile look like a link, which costs a -B and
+// nothing else: the driver then runs no linker.
+const StringRef separateValueOptions[] = {
+    "-o",
+    "-x",
+    "-I",
+    "-L",
+    "-l",
+    "-D",
+    "-U",
+    "-B",
+    "-T",
+    "-u",
+    "-z",
+    "-e",
+    "-F",
+    "-include",
+    "-imacros",
+    "-isystem",
+    "-iquote",
+    "-idirafter",
+    "-iprefix",
+    "-iwithprefix",
+    "-iwithprefixbefore",
+    "-isysroot",
+    "-imultilib",
+    "-iframework",
+    "-cxx-isystem",
+    "-MF",
+    "-MT",
+    "-MQ",
+    "-Xlinker",
+    "-Xassembler",
+    "-Xpreprocessor",
+    "-Xclang",
+    "-Xanalyzer",
+    "-Xopenmp-target",
+    "-Xarch_host",
+    "-Xarch_device",
+    "-mllvm",
+    "-aux-info",
+    "--param",
+    "-target",
+    "-arch",
+    "-dumpbase",
+    "-dumpbase-ext",
+    "-dumpdir",
+    "--sysroot",
+    "-working-directory",
+    "-ivfsoverlay",
+    "-serialize-diagnostics",
+    "-specs",
+    "-wrapper",
+    "--prefix",
+    "-G",
+};
+
+// Options after which the driver runs no linker.
+const StringRef compileOnlyOptions[] = {
+    "-c", "-S", "-E", "-M", "-MM", "-fsyntax-only", "--precompile",
+};
+
+// The command's own -B directories, in order: `-B dir`, `-Bdir`,
+// `--prefix=dir`, `--prefix dir`.
+std::vector<std::string> prefixDirs(ArrayRef<std::string> args) {
+  std::vector<std::string> dirs;
+  for (size_t i = 0; i < args.size(); ++i) {
+    StringRef a = args[i];
+    if ((a == "-B" || a == "--prefix") && i + 1 < args.size())
+      dirs.push_back(args[++i]);
+    else if (a.startswith("--prefix="))
+      dirs.push_back(a.drop_front(strlen("--prefix=")).str());
+    else if (a.startswith("-B") && a.size() > 2)
+      dirs.push_back(a.drop_front(2).str());
+  }
+  return dirs;
+}
+
+// Runs the driver `command[0]` with allocsel as its linker.
+int runDriver(ArrayRef<std::string> command, const WrapperOptions &options) {
+  Environment env = Environment::current();
+  std::vector<std::string> path =
+      splitSearchPath(env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin"));
+  std::optional<std::string> driver =
+      findProgram(command[0], path, [](StringRef p) { return isAllocsel(p); });
+  if (!driver) {
+    if (StringRef(command[0]).contains('/'))
+      printError("the compiler driver '" + command[0] + "' is allocsel itself");
+    else
+      printError("cannot find the compiler driver '" + command[0] +
+                 "' (searched: " + joinDirs(path) + ")");
+    return ExitNotFound;
+  }
+
+  // A compile runs as if allocsel were not there.
+  ArrayRef<std::string> args = command.drop_front();
+  if (isCompileOnly(args))
+    return runProgram(*driver, command, &env);
+
+  // -B first, so that our ld is found before one in a -B directory of the
+  // command; the personality then finds that one as the real linker.
+  std::vector<std::string> argv;
+  argv.push_back(command[0]);
+  argv.push_back("-B" + libexecDir() + "/");
+  argv.insert(argv.end(), args.begin(), args.end());
+
+  options.exportTo(env);
+  std::vector<std::string> prefixes = prefixDirs(args);
+  StringRef prefixVar = wrapperOptionInfo(WrapperOption::PrefixDirs).envVar;
+  if (prefixes.empty())
+    env.unset(prefixVar);
+  else
+    env.set(prefixVar, joinDirs(prefixes));
+  env.set(wrapperOptionInfo(WrapperOption::DriverDir).envVar,
+          sys::path::parent_path(*driver));
+  // Settings for this link only: a personality must not inherit a guard
+  // from some outer link.
+  env.unset(wrapperOptionInfo(WrapperOption::ActiveLinker).envVar);
+  return shellExitStatus(spawnAndWait(*driver, argv, &env), command[0]);
+}
+
+// The settings of the environment, or an error printed once.
+std::optional<WrapperOptions> environmentOptions(const Environment &env) {
+  std::vector<std::string> unknown;
+  Expected<WrapperOptions> options =
+      WrapperOptions::fromEnvironment(env, &unknown);
+  if (!options) {
+    printError(toString(options.takeError()));
+    return std::nullopt;
+  }
+  for (const std::string &name : unknown)
+    printWarning("unknown environment variable " + name +
+                 " (see docs/fronts.md)");
+  return std::move(*options);
+}
+
+} // namespace
+
+bool isCompileOnly(ArrayRef<std::string> args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    StringRef a = args[i];
+    if (is_contained(separateValueOptions, a)) {
+      ++i;
+      continue;
+    }
+    if (is_contained(compileOnlyOptions, a))
+      return true;
+  }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// The linker side: the personality
+//===----------------------------------------------------------------------===//
+
+std::vector<std::string> linkerSearchDirs(const Environment &env) {
+  std::vector<std::string> dirs;
+  auto add = [&](std::optional<std::string> list) {
+    if (!list || list->empty())
+      return;
+    for (std::string &d : splitSearchPath(*list))
+      if (!is_contained(dirs, d))
+        dirs.push_back(std::move(d));
+  };
+  add(env.get(wrapperOptionInfo(WrapperOption::PrefixDirs).envVar));
+  add(env.get("COMPILER_PATH"));
+  if (!env.get("COLLECT_GCC"))
+    add(env.get(wrapperOptionInfo(WrapperOption::DriverDir).envVar));
+  add(env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin"));
+  return dirs;
+}
+
+Expected<std::string> findRealLinker(StringRef name,
+                                     ArrayRef<std::string> dirs) {
+  if (std::optional<std::string> path =
+          findProgram(name, dirs, [](StringRef p) { return isAllocsel(p); }))
+    return *path;
+  if (name.contains('/'))
+    return createStringError(inconvertibleErrorCode(),
+                             "the real linker '%s' is allocsel itself",
+                             name.str().c_str());
+  return createStringError(inconvertibleErrorCode(),
+                           "cannot find the real linker '%s' (searched: %s)",
+                           name.str().c_str(), joinDirs(dirs).c_str());
+}
+
+// True when the program name alone says which linker it is: not `ld` nor
+// a target's `x86_64-linux-gnu-ld`, which may be any of them.
+static bool nameSaysFlavour(StringRef name) {
+  return flavourFromName(name) && name != "ld" && !name.endswith("-ld");
+}
+
+Flavour linkerFlavour(StringRef path) {
+  SmallString<256> current(path);
+  for (int hop = 0; hop < 40; ++hop) {
+    StringRef name = sys::path::filename(current);
+    if (nameSaysFlavour(name))
+      return *flavourFromName(name);
+    char target[4096];
+    ssize_t n = ::readlink(current.c_str(), target, sizeof target - 1);
+    if (n <= 0)
+      break;
+    StringRef next(target, n);
+    if (sys::path::is_absolute(next)) {
+      current = next;
+    } else {
+      SmallString<256> joined(sys::path::parent_path(current));
+      sys::path::append(joined, next);
+      current = joined;
+    }
+  }
+  // A plain file called `ld`: let it say what it is.
+  Expected<std::string> version =
+      runAndCapture(path, {path.str(), "--version"}, Capture::Stdout);
+  if (version)
+    if (std::optional<Flavour> f = flavourFromVersionText(*version))
+      return *f;
+  if (!version)
+    consumeError(version.takeError());
+  printWarning("cannot tell which linker " + path +
+               " is (neither its name nor its --version says); assuming bfd");
+  return Flavour::Bfd;
+}
+
+namespace {
+
+// `arg` as a shell would read it back, quoted only when it has to be.
+std::string shellQuote(StringRef arg) {
+  if (!arg.empty() &&
+      arg.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == StringRef::npos)
+    return arg.str();
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'')
+      quoted += "'\\''";
+    else
+      quoted += c;
+  }
+  return quoted + "'";
+}
+
+// ALLOCSEL_TRACE: one line per linker run, appended with a single write so
+// that parallel links do not interleave within a line.
+void writeTrace(StringRef file, Flavour flavour, StringRef realLinker,
+                ArrayRef<std::string> args) {
+  std::string line =
+      (flavourName(flavour) + " " + shellQuote(realLinker)).str();
+  for (const std::string &a : args)
+    line += " " + shellQuote(a);
+  line += "\n";
+  std::string path = file.str();
+  int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0 || ::write(fd, line.data(), line.size()) !=
+                    static_cast<ssize_t>(line.size()))
+    printWarning("cannot write the trace to " + file + ": " +
+                 std::strerror(errno));
+  if (fd >= 0)
+    ::close(fd);
+}
+
+// A linker front: `name` is what to look for (a personality's own name,
+// $ALLOCSEL_LD, the program of `allocsel link -- ld.gold ...`), `named`
+// the flavour the name itself promises, if any.
+int runLinkerFront(StringRef name, ArrayRef<std::string> args,
+                   const WrapperOptions &options, const Environment &env) {
+  // A second personality inside the first: some `ld` between us and the
+  // real linker runs `ld` again, and finds us again.
+  if (std::optional<std::string> active =
+          options.get(WrapperOption::ActiveLinker)) {
+    printError("allocsel was run again as the linker by " + *active +
+               " (an exec loop: " + *active +
+               " runs 'ld' from PATH, which leads back to allocsel); run "
+               "the real linker by its full path");
+    return ExitNotFound;
+  }
+  Expected<std::string> real = findRealLinker(name, linkerSearchDirs(env));
+  if (!real) {
+    printError(toString(real.takeError()));
+    return ExitNotFound;
+  }
+  StringRef base = sys::path::filename(name);
+  Flavour flavour =
+      nameSaysFlavour(base) ? *flavourFromName(base) : linkerFlavour(*real);
+  return runLinkerPersonality(flavour, *real, args.vec(), options);
+}
+
+} // namespace
+
+int runLinkerPersonality(Flavour flavour, const std::string &realLinker,
+                         std::vector<std::string> args,
+                         const WrapperOptions &options) {
+  if (std::optional<std::string> trace = options.get(WrapperOption::Trace))
+    writeTrace(*trace, flavour, realLinker, args);
+
+  // The decision: model, decide, rewrite, run, verify (Wrapper.h). The
+  // real linker runs with ALLOCSEL_ACTIVE_LINKER set, so that a personality
+  // it reaches again refuses to loop.
+  Environment env = Environment::current();
+  env.set(wrapperOptionInfo(WrapperOption::ActiveLinker).envVar, realLinker);
+  auto runLinker = [&](ArrayRef<std::string> linkerArgs) {
+    std::vector<std::string> argv;
+    argv.reserve(linkerArgs.size() + 1);
+    argv.push_back(realLinker);
+    argv.insert(argv.end(), linkerArgs.begin(), linkerArgs.end());
+    return shellExitStatus(spawnAndWait(realLinker, argv, &env), realLinker);
+  };
+  return linkWithAllocator(flavour, realLinker, args, options, runLinker);
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+int runPersonality(int argc, char **argv) {
+  const Personality *p = findPersonality(argv[0]);
+  assert(p && "runPersonality without a personality");
+  Environment env = Environment::current();
+  std::optional<WrapperOptions> options = environmentOptions(env);
+  if (!options)
+    return ExitUsage;
+  std::vector<std::string> args(argv + 1, argv + argc);
+
+  std::string program = p->program.str();
+  if (p->override)
+    if (std::optional<std::string> v = options->get(*p->override))
+      program = *v;
+
+  if (p->kind == FrontKind::Linker)
+    return runLinkerFront(program, args, *options, env);
+  std::vector<std::string> command{program};
+  command.insert(command.end(), args.begin(), args.end());
+  return runDriver(command, *options);
+}
+
+bool isLauncherForm(StringRef arg, ArrayRef<std::string> subcommands) {
+  if (is_contained(subcommands, arg))
+    return false;
+  if (arg == "--")
+    return true;
+  if (arg.startswith("-"))
+    return arg.startswith("--") &&
+           findWrapperOption(arg.drop_front(2).split('=').first);
+  return !arg.empty();
+}
+
+// A program name that is a linker rather than a driver.
+static bool isLinkerName(StringRef program) {
+  return flavourFromName(sys::path::filename(program)).has_value();
+}
+
+int runLinkCommand(ArrayRef<std::string> command, const WrapperOptions &given) {
+  if (command.empty()) {
+    printError("no command to run");
+    return ExitUsage;
+  }
+  Environment env = Environment::current();
+  std::optional<WrapperOptions> options = environmentOptions(env);
+  if (!options)
+    return ExitUsage;
+  for (const WrapperOptionInfo &info : wrapperOptionTable())
+    if (std::optional<std::string> v = given.get(info.id))
+      options->set(info.id, *v);
+
+  if (isLinkerName(command[0]))
+    return runLinkerFront(command[0], command.drop_front(), *options, env);
+  return runDriver(command, *options);
+}
+
+int runLauncher(ArrayRef<std::string> args) {
+  WrapperOptions options;
+  Expected<size_t> taken = options.parseLeading(args);
+  if (!taken) {
+    printError(toString(taken.takeError()));
+    return ExitUsage;
+  }
+  return runLinkCommand(args.drop_front(*taken), options);
+}
+
+} // namespace allocsel

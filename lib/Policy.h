@@ -1,0 +1,62 @@
+//===- Policy.h - decide: one allocator per artifact ----------------------===//
+//
+// The decision of DESIGN §2 over a link model: the artifact's kind, whether
+// it needs an allocator, which one, how it was chosen, and every rule the
+// inputs break (AS001, AS002, AS006, AS008, AS010, AS011). The kinds'
+// defaults are one table (kindDefaults); what can override them comes from
+// WrapperOptions (options and ALLOCSEL_* variables alike).
+//
+//===----------------------------------------------------------------------===//
+#ifndef ALLOCSEL_POLICY_H
+#define ALLOCSEL_POLICY_H
+
+#include "LinkModel.h"
+#include "Registry.h"
+#include "WrapperOptions.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace allocsel {
+
+enum class Mode { Enforce, Warn, Off };
+
+struct Selection {
+  std::string name;
+  SelectionHow how = SelectionHow::None;
+  AllocatorClass cls = AllocatorClass::Deferring;
+  // The installed archive allocsel adds to the link; none when the
+  // allocator is already among the inputs (found, or named explicitly by
+  // its archive) or is untagged.
+  std::optional<InstalledAllocator> added;
+  // What the allocator defines (its archive's index or the inputs').
+  EntryPointSet surface;
+  std::vector<std::string> libs;
+};
+
+struct Decision {
+  ArtifactKind kind = ArtifactKind::Executable;
+  Mode mode = Mode::Enforce;
+  bool needsAllocator = false;
+  std::optional<Selection> selected;
+  bool exportAllocator = false; // a shared library exports its allocator
+  bool privateBinding = false;  // its entry points stay out of .dynsym
+  std::vector<Diagnostic> diagnostics;
+
+  // An error that fails the link in enforce mode.
+  bool hasErrors() const;
+};
+
+// Decides the allocator of `model`'s artifact. Fails only on a usage error
+// (a bad --kind or --mode value reaches here already checked).
+llvm::Expected<Decision> decide(const LinkModel &model,
+                                const WrapperOptions &options,
+                                llvm::ArrayRef<std::string> searchPath);
+
+// The stamp the decision puts into the artifact.
+SelectionStamp stampOf(const Decision &decision);
+
+} // namespace allocsel
+
+#endif

@@ -1,0 +1,152 @@
+//===- Verify.cpp ---------------------------------------------------------===//
+#include "Verify.h"
+
+#include "Rewrite.h"
+#include "Rules.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace llvm;
+
+namespace allocsel {
+
+namespace {
+
+class Verifier {
+public:
+  Verifier(const LinkModel &model, const Decision &decision,
+           const ObjectInfo &output)
+      : model(model), decision(decision), output(output),
+        path(model.command.output) {}
+
+  std::vector<Diagnostic> run() {
+    checkStamp();
+    if (decision.selected)
+      checkAllocator(*decision.selected);
+    checkExports();
+    return std::move(diagnostics);
+  }
+
+private:
+  void report(Rule rule, std::string message, std::vector<std::string> lines) {
+    Diagnostic d = makeDiagnostic(rule, std::move(message));
+    d.provenance = std::move(lines);
+    if (decision.mode == Mode::Warn && d.severity == Severity::Error)
+      d.severity = Severity::Warning;
+    diagnostics.push_back(std::move(d));
+  }
+
+  void mismatch(const Twine &what) {
+    report(Rule::AS009, ("output '" + path + "' does not show the decision: " +
+                         what)
+                            .str(),
+           {"decided: " +
+            (decision.selected ? decision.selected->name : std::string("none")) +
+            " for " + kindName(decision.kind).str()});
+  }
+
+  // Exactly one stamp of the artifact's own kind, naming the decision. A
+  // static library's stamp may travel in beside it.
+  void checkStamp() {
+    if (decision.kind == ArtifactKind::Relocatable)
+      return;
+    std::vector<const SelectionStamp *> own;
+    for (const SelectionStamp &s : output.notes.stamps)
+      if (s.kind == decision.kind)
+        own.push_back(&s);
+    if (own.size() != 1) {
+      mismatch(Twine(own.size()) + " selection stamps of its kind, not 1");
+      return;
+    }
+    std::string expected =
+        decision.selected ? decision.selected->name : std::string();
+    if (own.front()->allocator != expected)
+      mismatch("its stamp names '" + own.front()->allocator + "'");
+  }
+
+  // What the output defines: .dynsym, and .symtab when not stripped.
+  EntryPointSet defined() const { return entryPointUse(output).defined; }
+
+  void checkAllocator(const Selection &s) {
+    bool tagged = s.added || any_of(model.allocators, [&](const auto &a) {
+                    return a.identity.tagged && a.identity.name == s.name;
+                  });
+    if (tagged && none_of(output.notes.allocators,
+                          [&](const AllocatorMarker &m) {
+                            return m.name == s.name;
+                          }))
+      mismatch("no marker of allocator '" + s.name + "'");
+    if (s.cls == AllocatorClass::SharedObject && !s.libs.empty()) {
+      std::string prefix = "lib" + s.libs.front() + ".so";
+      if (none_of(output.needed,
+                  [&](StringRef n) { return n.startswith(prefix); }))
+        mismatch("no DT_NEEDED entry for " + prefix);
+    }
+    if (s.cls != AllocatorClass::Overriding)
+      return;
+    // A stripped, privately bound library shows nothing to check.
+    if (output.internalDefinitions.empty() &&
+        decision.kind == ArtifactKind::SharedLibrary)
+      return;
+    EntryPointSet missing =
+        forcedEntryPoints(model, decision).minus(defined());
+    if (!missing.empty())
+      mismatch("the allocator's " + entryPointNames(missing) +
+               " are not defined in it");
+  }
+
+  static std::string entryPointNames(EntryPointSet set) {
+    std::vector<std::string> names;
+    set.forEach(
+        [&](EntryPoint e) { names.push_back(entryPointSymbol(e).str()); });
+    return join(names, ", ");
+  }
+
+  // AS005 for a shared library, AS012 for an executable.
+  void checkExports() {
+    EntryPointSet exported;
+    for (const Symbol &sym : output.symbols)
+      if (sym.isDefined)
+        if (std::optional<EntryPoint> e = findEntryPoint(sym.name))
+          exported.insert(*e);
+    if (decision.kind == ArtifactKind::SharedLibrary &&
+        !decision.exportAllocator && !exported.empty())
+      report(Rule::AS005,
+             "shared library '" + path + "' exports the heap: " +
+                 entryPointNames(exported),
+             {"link it with --export-allocator if it is meant to replace "
+              "the process's heap"});
+    const std::optional<Selection> &s = decision.selected;
+    if (decision.kind != ArtifactKind::Executable || !s ||
+        s->cls != AllocatorClass::Overriding || output.symbols.empty())
+      return;
+    EntryPointSet unexported =
+        forcedEntryPoints(model, decision).minus(exported);
+    if (!unexported.empty())
+      report(Rule::AS012,
+             "executable '" + path + "' does not export " +
+                 entryPointNames(unexported),
+             {"a library loaded with dlopen would bind to another heap"});
+  }
+
+  const LinkModel &model;
+  const Decision &decision;
+  const ObjectInfo &output;
+  std::string path;
+  std::vector<Diagnostic> diagnostics;
+};
+
+} // namespace
+
+Expected<std::vector<Diagnostic>> verifyOutput(const LinkModel &model,
+                                               const Decision &decision) {
+  Expected<std::unique_ptr<InputFile>> file =
+      InputFile::open(model.command.output);
+  if (!file)
+    return file.takeError();
+  if (!(*file)->object)
+    return fileError(model.command.output, "the output is not an ELF file");
+  return Verifier(model, decision, *(*file)->object).run();
+}
+
+} // namespace allocsel
