@@ -29,3 +29,13 @@ PY
 printf '%-45s %8s ms\n' "/bin/true (process spawn floor)" "$(median_ms /bin/true)"
 printf '%-45s %8s ms\n' "allocsel --version" "$(median_ms "$allocsel" --version)"
 printf '%-45s %8s ms\n' "allocsel inspect libjemalloc_pic.a" "$(median_ms "$allocsel" inspect "$jemalloc")"
+
+# Wall time depends on the machine's load; instructions do not.
+if command -v valgrind >/dev/null; then
+  instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+      awk '/Collected/ {print $NF}'
+  }
+  printf '%-45s %12s\n' "allocsel --version, instructions" "$(instructions "$allocsel" --version)"
+  printf '%-45s %12s\n' "allocsel inspect libjemalloc_pic.a, instructions" "$(instructions "$allocsel" inspect "$jemalloc")"
+fi
