@@ -441,9 +441,27 @@ private:
   bool hasGccLtoSections = false;
 };
 
+// Calls `fn` with the ELFObjectFile of `buffer`'s class and byte order;
+// `fn`'s result type must be constructible from an llvm::Error.
+template <typename Fn>
+auto visitElf(MemoryBufferRef buffer, Fn fn)
+    -> decltype(fn(std::declval<const ELF64LEObjectFile &>())) {
+  Expected<std::unique_ptr<ObjectFile>> obj =
+      ObjectFile::createELFObjectFile(buffer);
+  if (!obj)
+    return obj.takeError();
+  if (auto *o = dyn_cast<ELF32LEObjectFile>(obj->get()))
+    return fn(*o);
+  if (auto *o = dyn_cast<ELF32BEObjectFile>(obj->get()))
+    return fn(*o);
+  if (auto *o = dyn_cast<ELF64LEObjectFile>(obj->get()))
+    return fn(*o);
+  return fn(*cast<ELF64BEObjectFile>(obj->get()));
+}
+
 template <class ELFT>
-Error readElfAs(const ObjectFile &obj, ObjectInfo &info) {
-  return ElfReader<ELFT>(cast<ELFObjectFile<ELFT>>(obj), info).read();
+Error readElfObject(const ELFObjectFile<ELFT> &obj, ObjectInfo &info) {
+  return ElfReader<ELFT>(obj, info).read();
 }
 
 Error readElf(MemoryBufferRef buffer, ObjectInfo &info) {
@@ -451,17 +469,9 @@ Error readElf(MemoryBufferRef buffer, ObjectInfo &info) {
   if (buffer.getBufferSize() < ELF::EI_NIDENT)
     return makeError("truncated ELF header: the file has " +
                      Twine(buffer.getBufferSize()) + " bytes");
-  Expected<std::unique_ptr<ObjectFile>> obj =
-      ObjectFile::createELFObjectFile(buffer);
-  if (!obj)
-    return obj.takeError();
-  if (isa<ELF32LEObjectFile>(**obj))
-    return readElfAs<ELF32LE>(**obj, info);
-  if (isa<ELF32BEObjectFile>(**obj))
-    return readElfAs<ELF32BE>(**obj, info);
-  if (isa<ELF64LEObjectFile>(**obj))
-    return readElfAs<ELF64LE>(**obj, info);
-  return readElfAs<ELF64BE>(**obj, info);
+  return visitElf(buffer, [&](const auto &obj) -> Error {
+    return readElfObject(obj, info);
+  });
 }
 
 uint16_t elfMachine(const Triple &triple) {
@@ -585,34 +595,17 @@ Expected<std::vector<StringRef>> localFunctionsIn(const ELFFile<ELFT> &elf) {
 } // namespace
 
 Expected<std::vector<StringRef>> localFunctions(MemoryBufferRef buffer) {
-  Expected<std::unique_ptr<ObjectFile>> obj =
-      ObjectFile::createELFObjectFile(buffer);
-  if (!obj)
-    return obj.takeError();
-  if (auto *o = dyn_cast<ELF32LEObjectFile>(obj->get()))
-    return localFunctionsIn(o->getELFFile());
-  if (auto *o = dyn_cast<ELF32BEObjectFile>(obj->get()))
-    return localFunctionsIn(o->getELFFile());
-  if (auto *o = dyn_cast<ELF64LEObjectFile>(obj->get()))
-    return localFunctionsIn(o->getELFFile());
-  return localFunctionsIn(cast<ELF64BEObjectFile>(obj->get())->getELFFile());
+  return visitElf(buffer, [](const auto &obj) {
+    return localFunctionsIn(obj.getELFFile());
+  });
 }
 
 Expected<bool> usesInitialExecTls(MemoryBufferRef buffer) {
   if (!buffer.getBuffer().startswith("\x7f"
                                      "ELF"))
     return false; // bitcode: no relocations before code generation
-  Expected<std::unique_ptr<ObjectFile>> obj =
-      ObjectFile::createELFObjectFile(buffer);
-  if (!obj)
-    return obj.takeError();
-  if (auto *o = dyn_cast<ELF32LEObjectFile>(obj->get()))
-    return staticTlsIn(o->getELFFile());
-  if (auto *o = dyn_cast<ELF32BEObjectFile>(obj->get()))
-    return staticTlsIn(o->getELFFile());
-  if (auto *o = dyn_cast<ELF64LEObjectFile>(obj->get()))
-    return staticTlsIn(o->getELFFile());
-  return staticTlsIn(cast<ELF64BEObjectFile>(obj->get())->getELFFile());
+  return visitElf(buffer,
+                  [](const auto &obj) { return staticTlsIn(obj.getELFFile()); });
 }
 
 Expected<ObjectInfo> readObject(MemoryBufferRef buffer) {
