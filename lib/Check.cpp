@@ -423,11 +423,16 @@ private:
     add(std::move(d));
   }
 
-  void initialExecTls() {
-    const AllocatorIdentity *alloc = nullptr;
+  // The artifact's first overriding allocator, or null.
+  const AllocatorIdentity *firstOverriding() const {
     for (const AllocatorIdentity &id : s.ids)
-      if (isOverriding(id) && !alloc)
-        alloc = &id;
+      if (isOverriding(id))
+        return &id;
+    return nullptr;
+  }
+
+  void initialExecTls() {
+    const AllocatorIdentity *alloc = firstOverriding();
     if (!alloc)
       return;
     std::vector<std::string> where;
@@ -450,10 +455,7 @@ private:
     if (s.report.kind != ArtifactKind::Executable || !obj ||
         !obj->hasInterpreter)
       return;
-    const AllocatorIdentity *alloc = nullptr;
-    for (const AllocatorIdentity &id : s.ids)
-      if (isOverriding(id) && !alloc)
-        alloc = &id;
+    const AllocatorIdentity *alloc = firstOverriding();
     if (!alloc)
       return;
     EntryPointSet defined = definedIn(obj->internalDefinitions);

@@ -74,18 +74,6 @@ void writeCheckText(raw_ostream &os, const CheckResult &result) {
   os << "\n";
 }
 
-static void writeDiagnostic(json::OStream &j, const Diagnostic &d) {
-  j.object([&] {
-    j.attribute("rule", d.rule);
-    j.attribute("severity", severityName(d.severity));
-    j.attribute("message", d.message);
-    j.attributeArray("provenance", [&] {
-      for (const std::string &p : d.provenance)
-        j.value(p);
-    });
-  });
-}
-
 static void writeArtifact(json::OStream &j, const ArtifactReport &a) {
   j.object([&] {
     j.attribute("path", a.path);
@@ -115,7 +103,7 @@ static void writeArtifact(json::OStream &j, const ArtifactReport &a) {
     j.attribute("stamped", a.stamp.has_value());
     j.attributeArray("diagnostics", [&] {
       for (const Diagnostic &d : a.diagnostics)
-        writeDiagnostic(j, d);
+        writeDiagnosticJson(j, d);
     });
     j.attributeArray("missing_libraries", [&] {
       for (const std::string &m : a.missingLibraries)

@@ -26,6 +26,21 @@ void printDiagnostic(raw_ostream &os, const Diagnostic &d) {
     os << ">>> " << line << "\n";
 }
 
+void writeDiagnosticJson(json::OStream &j, const Diagnostic &d) {
+  j.object([&] {
+    if (d.rule.empty())
+      j.attribute("rule", nullptr);
+    else
+      j.attribute("rule", d.rule);
+    j.attribute("severity", severityName(d.severity));
+    j.attribute("message", d.message);
+    j.attributeArray("provenance", [&] {
+      for (const std::string &p : d.provenance)
+        j.value(p);
+    });
+  });
+}
+
 static void print(Severity s, const Twine &message) {
   errs() << "allocsel: " << severityName(s) << ": " << message << "\n";
 }

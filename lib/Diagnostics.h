@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -40,6 +41,10 @@ struct Diagnostic {
 
 // Prints `allocsel: <severity>: <message> [<rule>]` and the `>>>` lines.
 void printDiagnostic(llvm::raw_ostream &os, const Diagnostic &d);
+
+// Writes `{rule, severity, message, provenance}` (DESIGN §4); `rule` is
+// null for a diagnostic of no rule.
+void writeDiagnosticJson(llvm::json::OStream &j, const Diagnostic &d);
 
 // Prints `allocsel: error: <message>` on stderr.
 void printError(const llvm::Twine &message);

@@ -463,18 +463,7 @@ static void printJson(const LinkModel &model, raw_ostream &os) {
       j.attribute("selected", nullptr);
     j.attributeArray("diagnostics", [&] {
       for (const Diagnostic &d : model.diagnostics)
-        j.object([&] {
-          if (d.rule.empty())
-            j.attribute("rule", nullptr);
-          else
-            j.attribute("rule", d.rule);
-          j.attribute("severity", severityName(d.severity));
-          j.attribute("message", d.message);
-          j.attributeArray("provenance", [&] {
-            for (const std::string &p : d.provenance)
-              j.value(p);
-          });
-        });
+        writeDiagnosticJson(j, d);
     });
   });
   os << "\n";
