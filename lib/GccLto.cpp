@@ -96,9 +96,13 @@ int strength(const Symbol &s) {
 bool isGccLtoSlim(const ELFObjectFileBase &obj) {
   for (const SymbolRef &sym : obj.symbols()) {
     Expected<StringRef> name = sym.getName();
+    // A name that cannot be read means a broken symbol table: its size may
+    // claim billions of entries past the end of the file, and reading on
+    // would fail once per entry (found by fuzzing). Whoever reads the table
+    // reports the error; it is no GCC LTO object.
     if (!name) {
       consumeError(name.takeError());
-      continue;
+      return false;
     }
     if (*name == "__gnu_lto_slim")
       return true;

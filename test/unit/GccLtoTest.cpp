@@ -9,6 +9,8 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/ObjectYAML/yaml2obj.h"
+#include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -360,6 +362,34 @@ TEST_F(GccLto, NotAnLtoObject) {
   ASSERT_TRUE(bool(e));
   EXPECT_EQ(toString(std::move(e)),
             "GCC LTO object without a .gnu.lto_.symtab section");
+}
+
+// A symbol table whose size claims billions of entries past the end of the
+// file: isGccLtoSlim failed once per entry and never returned (found by
+// fuzzing, fuzz/gcc-lto.cpp). It now stops at the first unreadable name.
+TEST(GccLtoBroken, SymbolTablePastTheEnd) {
+  const char *yaml = R"(--- !ELF
+FileHeader: { Class: ELFCLASS64, Data: ELFDATA2LSB, Type: ET_REL, Machine: EM_X86_64 }
+Sections:
+  - Name: .gnu.lto_.symtab.0
+    Type: SHT_PROGBITS
+  - Name: .symtab
+    Type: SHT_SYMTAB
+    ShSize: 0x1000000000
+Symbols:
+  - { Name: __gnu_lto_slim, Binding: STB_GLOBAL }
+)";
+  SmallString<0> bytes;
+  raw_svector_ostream os(bytes);
+  yaml::Input in(yaml);
+  ASSERT_TRUE(yaml::convertYAML(in, os, [](const Twine &msg) {
+    ADD_FAILURE() << msg.str();
+  }));
+  Expected<std::unique_ptr<ObjectFile>> obj =
+      ObjectFile::createELFObjectFile(MemoryBufferRef(bytes, "broken.o"));
+  if (!obj) // a libObject that rejects the table up front is fine too
+    return consumeError(obj.takeError());
+  EXPECT_FALSE(isGccLtoSlim(cast<ELFObjectFileBase>(**obj)));
 }
 
 } // namespace

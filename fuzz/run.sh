@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs allocsel's fuzz targets (docs/reliability.md, "Fuzzing").
+#
+#   fuzz/run.sh --smoke [TARGET...]   each target for $FUZZ_SMOKE_SECONDS
+#                                     (default 20) from fresh seeds: for CI
+#   fuzz/run.sh [TARGET...]           the long run: each target for
+#                                     $FUZZ_SECONDS (default 3600) with
+#                                     $FUZZ_JOBS workers (default 1), its
+#                                     corpus kept in build-fuzz/corpus/
+#
+# Builds build-fuzz (clang, -DALLOCSEL_FUZZ=ON) first. Prints the
+# executions and exec/s of each target, a crash reproducer's path if there
+# is one, and ends with "N passed, N failed".
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${FUZZ_BUILD_DIR:-$src/build-fuzz}
+smoke=0
+targets=()
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=1 ;;
+    notes|command-line|linker-script|gcc-lto|inputs) targets+=("$arg") ;;
+    *) echo "usage: fuzz/run.sh [--smoke] [notes|command-line|linker-script|gcc-lto|inputs]..." >&2
+       exit 2 ;;
+  esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(notes command-line linker-script gcc-lto inputs)
+
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DALLOCSEL_FUZZ=ON -DALLOCSEL_BUILD_TESTS=OFF >/dev/null
+fi
+ninja -C "$build" allocsel-fuzzers >/dev/null
+
+seeds="$build/seeds"
+[ -d "$seeds/notes" ] || "$src/fuzz/make-seeds.sh" "$seeds" >/dev/null
+
+if [ "$smoke" = 1 ]; then
+  time_args=(-max_total_time="${FUZZ_SMOKE_SECONDS:-20}")
+  jobs=1
+else
+  time_args=(-max_total_time="${FUZZ_SECONDS:-3600}")
+  jobs=${FUZZ_JOBS:-1}
+fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+passed=0
+failed=0
+for t in "${targets[@]}"; do
+  bin="$build/fuzz/allocsel-fuzz-$t"
+  artifacts="$build/fuzz-artifacts/$t/"
+  mkdir -p "$artifacts"
+  if [ "$smoke" = 1 ]; then
+    corpus=$(mktemp -d)
+  else
+    corpus="$build/corpus/$t"
+    mkdir -p "$corpus"
+  fi
+  log="$build/fuzz-$t.log"
+  # Inputs are capped at 1 MiB; 10 s for one input is a hang; 2 GiB of RSS
+  # an out-of-memory finding.
+  set +e
+  if [ "$jobs" -gt 1 ]; then
+    "$bin" "$corpus" "$seeds/$t" "${time_args[@]}" -max_len=1048576 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" \
+      -jobs="$jobs" -workers="$jobs" </dev/null >"$log" 2>&1
+    status=$?
+    cat "$build"/fuzz-"$jobs"*.log fuzz-*.log 2>/dev/null >>"$log" || true
+  else
+    "$bin" "$corpus" "$seeds/$t" "${time_args[@]}" -max_len=1048576 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" \
+      </dev/null >"$log" 2>&1
+    status=$?
+  fi
+  set -e
+  [ "$smoke" = 1 ] && rm -rf "$corpus"
+  execs=$(awk '/stat::number_of_executed_units:/ {n += $2} END {print n + 0}' "$log")
+  rate=$(awk '/stat::average_exec_per_sec:/ {n += $2} END {print n + 0}' "$log")
+  if [ "$status" = 0 ] && ! grep -qE '^==[0-9]+==ERROR|runtime error:|Test unit written' "$log"; then
+    echo "fuzz $t: $execs executions, $rate exec/s: no finding"
+    passed=$((passed + 1))
+  else
+    echo "fuzz $t: FINDING after $execs executions (log: $log)"
+    grep -E 'ERROR|runtime error:|Test unit written|SUMMARY' "$log" | head -5 | sed 's/^/  /'
+    failed=$((failed + 1))
+  fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
