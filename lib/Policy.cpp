@@ -85,8 +85,9 @@ public:
     d.needsAllocator = model.needsAllocator;
     d.exportAllocator = options.flag(WrapperOption::ExportAllocator);
     for (const FoundAllocator &a : model.allocators)
-      (a.identity.provider == Provider::Sanitizer ? sanitizers : found)
-          .push_back(&a);
+      if (!isPartOfTagged(a.identity))
+        (a.identity.provider == Provider::Sanitizer ? sanitizers : found)
+            .push_back(&a);
     explicitName = options.get(WrapperOption::Allocator);
 
     if (checkDuplicates())
@@ -103,6 +104,19 @@ public:
   }
 
 private:
+  // A tagged allocator's archive also holds the allocator's own members,
+  // which its signature symbols identify again as an untagged allocator of
+  // the same name (liballocsel-jemalloc.a(jemalloc.pic.o)): one allocator.
+  bool isPartOfTagged(const AllocatorIdentity &id) const {
+    if (id.tagged)
+      return false;
+    StringRef archive = StringRef(id.source).split('(').first;
+    return any_of(model.allocators, [&](const FoundAllocator &t) {
+      return t.identity.tagged && t.identity.name == id.name &&
+             StringRef(t.identity.source).split('(').first == archive;
+    });
+  }
+
   // The `>>>` line of an allocator among the inputs.
   std::string provenance(const AllocatorIdentity &id) const {
     std::string who = id.tagged ? id.name : id.name + " (untagged)";
@@ -191,6 +205,10 @@ private:
     s.cls = id.cls;
     s.surface = id.surface;
     s.libs = id.libs;
+    auto file = model.files.find(id.source);
+    if (file != model.files.end() &&
+        file->second->kind == InputKind::SharedObject)
+      s.sharedObject = id.source;
     d.selected = std::move(s);
     if (!id.tagged)
       report(Rule::AS006,

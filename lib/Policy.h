@@ -33,6 +33,9 @@ struct Selection {
   // What the allocator defines (its archive's index or the inputs').
   EntryPointSet surface;
   std::vector<std::string> libs;
+  // Found in a shared object among the inputs (a raw -ljemalloc): its path.
+  // Its entry points then live in that library, not in the output.
+  std::string sharedObject;
 };
 
 struct Decision {

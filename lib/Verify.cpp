@@ -5,6 +5,7 @@
 #include "Rules.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 
 using namespace llvm;
 
@@ -82,6 +83,10 @@ private:
                   [&](StringRef n) { return n.startswith(prefix); }))
         mismatch("no DT_NEEDED entry for " + prefix);
     }
+    if (!s.sharedObject.empty()) {
+      checkSharedObjectNeeded(s.sharedObject);
+      return;
+    }
     if (s.cls != AllocatorClass::Overriding)
       return;
     // A stripped, privately bound library shows nothing to check.
@@ -93,6 +98,19 @@ private:
     if (!missing.empty())
       mismatch("the allocator's " + entryPointNames(missing) +
                " are not defined in it");
+  }
+
+  // An allocator found in a shared input (a raw -ljemalloc) serves the
+  // process from that library: it must be in DT_NEEDED (--as-needed could
+  // have dropped it), its entry points are its own to define and export.
+  void checkSharedObjectNeeded(StringRef library) {
+    auto file = model.files.find(library);
+    std::string soname = file != model.files.end() && file->second->object &&
+                                 !file->second->object->soname.empty()
+                             ? file->second->object->soname.str()
+                             : sys::path::filename(library).str();
+    if (!is_contained(output.needed, StringRef(soname)))
+      mismatch("no DT_NEEDED entry for " + soname);
   }
 
   static std::string entryPointNames(EntryPointSet set) {
@@ -118,7 +136,8 @@ private:
               "the process's heap"});
     const std::optional<Selection> &s = decision.selected;
     if (decision.kind != ArtifactKind::Executable || !s ||
-        s->cls != AllocatorClass::Overriding || output.symbols.empty())
+        s->cls != AllocatorClass::Overriding || !s->sharedObject.empty() ||
+        output.symbols.empty())
       return;
     EntryPointSet unexported =
         forcedEntryPoints(model, decision).minus(exported);
