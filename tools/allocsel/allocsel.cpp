@@ -5,6 +5,7 @@
 // docs/; what each subcommand does, in its --help.
 //
 //===----------------------------------------------------------------------===//
+#include "Archive.h"
 #include "Check.h"
 #include "Diagnostics.h"
 #include "Inspect.h"
@@ -13,10 +14,13 @@
 #include "Registry.h"
 
 #include "CLI/CLI.hpp"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
 
 using namespace allocsel;
 
@@ -33,8 +37,17 @@ void addFormatOption(CLI::App &cmd, OutputFormat &format) {
 
 } // namespace
 
+// LLVM's bitcode reader reports some malformed input as a fatal error
+// ("Invalid encoding") instead of an llvm::Error: say so in allocsel's form
+// and exit as for any unreadable input, before any linker has run.
+static void onFatalError(void *, const char *reason, bool) {
+  printError(llvm::Twine("cannot read an input: ") + reason);
+  _Exit(ExitUsage);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  llvm::install_fatal_error_handler(onFatalError);
   // Run as ld, ld.lld, allocsel-cc, ...: a front (lib/Interpose.h).
   if (frontKind(argv[0]) != FrontKind::Tool)
     return runPersonality(argc, argv);
@@ -114,6 +127,22 @@ int main(int argc, char **argv) {
                     "Accepted findings: lines 'AS005 path' or an earlier "
                     "--format=json report");
 
+  // `archive [--allocator=NAME] [--allocator-path=DIRS] -o OUT.a INPUT...`
+  ArchiveOptions archiveOptions;
+  std::string archivePath;
+  CLI::App *archive = app.add_subcommand(
+      "archive", "Make a final static library: the inputs' members, the "
+                 "allocator's members and a stamp, with a symbol index");
+  archive->add_option("--allocator", archiveOptions.allocator,
+                      "The allocator to bundle (default: system)");
+  archive->add_option("--allocator-path", archivePath,
+                      "Where installed allocators are searched "
+                      "(':'-separated)");
+  archive->add_option("-o", archiveOptions.output, "The archive to write")
+      ->required();
+  archive->add_option("INPUT", archiveOptions.inputs, "Objects and archives")
+      ->required();
+
   OutputFormat listFormat = OutputFormat::Text;
   CLI::App *list = app.add_subcommand(
       "list", "Show the installed allocators: class, ABI, surface, origin "
@@ -141,6 +170,14 @@ int main(int argc, char **argv) {
 
   if (*inspect)
     return inspectFiles(inspectPaths, inspectFormat, llvm::outs());
+  if (*archive) {
+    if (!archivePath.empty())
+      setenv("ALLOCSEL_ALLOCATOR_PATH", archivePath.c_str(), 1);
+    std::string exe = llvm::sys::fs::getMainExecutable(
+        argv[0], reinterpret_cast<void *>(&addFormatOption));
+    return runArchive(archiveOptions, allocatorSearchPath(
+                                          llvm::sys::path::parent_path(exe)));
+  }
   if (*list) {
     std::string exe = llvm::sys::fs::getMainExecutable(
         argv[0], reinterpret_cast<void *>(&addFormatOption));
