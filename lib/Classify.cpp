@@ -75,6 +75,12 @@ void AllocatorEvidence::addObject(const ObjectInfo &object, StringRef source) {
   addAll(object.internalDefinitions);
 }
 
+void AllocatorEvidence::addExports(const ObjectInfo &object, StringRef source) {
+  for (const Symbol &s : object.symbols)
+    if (s.isDefined)
+      addDefinition(s.name, source);
+}
+
 void AllocatorEvidence::addIndexSymbol(StringRef symbol, StringRef source) {
   addDefinition(symbol, source);
 }
@@ -125,9 +131,11 @@ std::vector<AllocatorIdentity> AllocatorEvidence::identifyAll() const {
     ids.clear();
   bool anyTagged = !ids.empty();
   for (const auto &[sig, source] : signatures) {
-    if (llvm::any_of(ids, [&](const AllocatorIdentity &i) {
-          return i.name == sig->name;
-        }))
+    // A lambda may not capture a structured binding before C++20 (nor
+    // in clang before 16): name the signature first.
+    llvm::StringRef name = sig->name;
+    if (llvm::any_of(ids,
+                     [&](const AllocatorIdentity &i) { return i.name == name; }))
       continue;
     // Without a marker a signature names an allocator only beside entry
     // points, as in identify(); a sanitizer runtime always is one.

@@ -47,6 +47,10 @@ class AllocatorEvidence {
 public:
   // An object (a file or a member) named `source`.
   void addObject(const ObjectInfo &object, llvm::StringRef source);
+  // A shared object linked against: only what it exports reaches this
+  // link. Its markers and private definitions belong to its own link (a
+  // library built through allocsel carries its allocator's marker).
+  void addExports(const ObjectInfo &object, llvm::StringRef source);
   // A symbol an archive's index says member `source` defines.
   void addIndexSymbol(llvm::StringRef symbol, llvm::StringRef source);
 

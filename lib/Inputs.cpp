@@ -195,7 +195,7 @@ private:
         return e;
     if (symtab)
       return readSymbols(*symtab, info.internalDefinitions,
-                         /*definedOnly=*/true);
+                         /*definedOnly=*/true, {}, /*locals=*/true);
     return Error::success();
   }
 
@@ -232,7 +232,8 @@ private:
   // entries of SHT_GNU_versym that give each its version.
   Error readSymbols(const Elf_Shdr &table, std::vector<Symbol> &out,
                     bool definedOnly,
-                    ArrayRef<typename ELFT::Versym> versions = {}) {
+                    ArrayRef<typename ELFT::Versym> versions = {},
+                    bool locals = false) {
     Expected<typename ELFT::SymRange> syms = elf.symbols(&table);
     if (!syms)
       return syms.takeError();
@@ -240,9 +241,17 @@ private:
     if (!strtab)
       return strtab.takeError();
     out.reserve(out.size() + syms->size());
-    for (size_t i = table.sh_info; i < syms->size(); ++i) {
+    // An output's globals often end up local: one that some input declared
+    // hidden is made LOCAL HIDDEN by lld, gold and mold (in a -static link
+    // glibc's libc.a references `malloc` as hidden); mold makes the symbols
+    // of a static executable local; --exclude-libs and version scripts make
+    // them LOCAL DEFAULT (bfd). Each is still the output's own definition,
+    // which is what the verifier asks of an allocator linked privately.
+    for (size_t i = locals ? 1 : table.sh_info; i < syms->size(); ++i) {
       const Elf_Sym &sym = (*syms)[i];
-      std::optional<Symbol> s = toSymbol(sym, *strtab);
+      std::optional<Symbol> s = i < table.sh_info
+                                    ? formerGlobal(sym, *strtab)
+                                    : toSymbol(sym, *strtab);
       if (!s || (definedOnly && !s->isDefined))
         continue;
       if (!versions.empty())
@@ -251,6 +260,19 @@ private:
       out.push_back(*s);
     }
     return Error::success();
+  }
+
+  // A local function or object of an output, read as a definition of the
+  // output (a global made local by the link), or nothing.
+  std::optional<Symbol> formerGlobal(const Elf_Sym &sym, StringRef strtab) {
+    if (sym.getBinding() != ELF::STB_LOCAL ||
+        (sym.getType() != ELF::STT_FUNC && sym.getType() != ELF::STT_OBJECT) ||
+        sym.st_shndx == ELF::SHN_UNDEF || sym.st_name >= strtab.size())
+      return std::nullopt;
+    Symbol s;
+    s.name = StringRef(strtab.data() + sym.st_name);
+    s.isDefined = true;
+    return s;
   }
 
   // The linker's view of one symbol table entry, or nothing for a local.
@@ -657,6 +679,46 @@ static Error readGnuIndex(StringRef table, bool is64,
   return Error::success();
 }
 
+// The BSD symbol index (`__.SYMDEF`, llvm-ar --format=bsd; `__.SYMDEF_64`
+// with 8-byte words): the byte size of the ranlib array, the array of
+// (name offset, member offset) pairs, the byte size of the names, the
+// names. Read here too, since libObject's Archive::Symbol::getMember trusts
+// the member offset: one past the end of the archive made it read a header
+// there (found by fuzzing; test/inspect/malformed-archive-index.test).
+static Error readBsdIndex(StringRef table, bool is64,
+                          std::vector<ArchiveFile::IndexEntry> &out) {
+  size_t word = is64 ? 8 : 4;
+  auto readWord = [&](size_t at) -> uint64_t {
+    return is64 ? support::endian::read64le(table.data() + at)
+                : support::endian::read32le(table.data() + at);
+  };
+  if (table.size() < word)
+    return makeError("truncated symbol index");
+  uint64_t ranlibSize = readWord(0);
+  if (ranlibSize % (2 * word) || ranlibSize > table.size() - 2 * word)
+    return makeError("symbol index of " + Twine(ranlibSize) +
+                     " bytes is larger than its member");
+  StringRef names = table.drop_front(2 * word + ranlibSize);
+  uint64_t namesSize = readWord(word + ranlibSize);
+  if (namesSize > names.size())
+    return makeError("symbol index names of " + Twine(namesSize) +
+                     " bytes run past the end of the index");
+  names = names.take_front(namesSize);
+  uint64_t count = ranlibSize / (2 * word);
+  out.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t at = word + 2 * word * i;
+    uint64_t nameOffset = readWord(at);
+    size_t end = nameOffset < names.size() ? names.find('\0', nameOffset)
+                                           : StringRef::npos;
+    if (end == StringRef::npos)
+      return makeError("symbol index entry " + Twine(i) +
+                       ": name runs past the end of the index");
+    out.push_back({names.slice(nameOffset, end), readWord(at + word)});
+  }
+  return Error::success();
+}
+
 Expected<std::unique_ptr<ArchiveFile>>
 ArchiveFile::create(MemoryBufferRef buffer) {
   auto file = std::make_unique<ArchiveFile>();
@@ -688,6 +750,14 @@ ArchiveFile::create(MemoryBufferRef buffer) {
   if (ar.kind() == Archive::K_GNU || ar.kind() == Archive::K_GNU64) {
     if (Error e = readGnuIndex(ar.getSymbolTable(),
                                ar.kind() == Archive::K_GNU64,
+                               file->symbolIndex))
+      return e;
+    return file;
+  }
+  if (ar.kind() == Archive::K_BSD || ar.kind() == Archive::K_DARWIN ||
+      ar.kind() == Archive::K_DARWIN64) {
+    if (Error e = readBsdIndex(ar.getSymbolTable(),
+                               ar.kind() == Archive::K_DARWIN64,
                                file->symbolIndex))
       return e;
     return file;

@@ -288,7 +288,10 @@ static Error findAllocators(LinkModel &model) {
     if (!file.archive) {
       if (file.object) {
         AllocatorEvidence evidence;
-        evidence.addObject(*file.object, model.inputs[i].path);
+        if (file.object->kind == InputKind::SharedObject)
+          evidence.addExports(*file.object, model.inputs[i].path);
+        else
+          evidence.addObject(*file.object, model.inputs[i].path);
         addFound(model, evidence.identify());
       }
       continue;
