@@ -99,6 +99,15 @@ std::string joinDirs(ArrayRef<std::string> dirs) {
 
 } // namespace
 
+// What a front runs: its default program, or the variable's.
+static std::string frontProgram(const Personality &p,
+                                const WrapperOptions &options) {
+  if (p.override)
+    if (std::optional<std::string> v = options.get(*p.override))
+      return *v;
+  return p.program.str();
+}
+
 FrontKind frontKind(StringRef argv0) {
   const Personality *p = findPersonality(argv0);
   return p ? p->kind : FrontKind::Tool;
@@ -129,6 +138,12 @@ bool isAllocsel(StringRef path) {
                                             ? std::string(".")
                                             : sys::path::parent_path(p).str());
   return libexec && parent && parent == libexec;
+}
+
+// True when the program name alone says which linker it is: not `ld` nor
+// a target's `x86_64-linux-gnu-ld`, which may be any of them.
+static bool nameSaysFlavour(StringRef name) {
+  return flavourFromName(name) && name != "ld" && !name.endswith("-ld");
 }
 
 //===----------------------------------------------------------------------===//
@@ -245,8 +260,32 @@ int runDriver(ArrayRef<std::string> command, const WrapperOptions &options) {
   argv.push_back(command[0]);
   argv.push_back("-B" + libexecDir() + "/");
   argv.insert(argv.end(), args.begin(), args.end());
+  // clang's -fuse-ld=/path and --ld-path=/path name the linker by path and
+  // bypass every -B directory: point them at the personality of the same
+  // flavour, which runs that path (ALLOCSEL_REAL_LINKER).
+  std::optional<std::string> realLinker;
+  for (std::string &a : llvm::drop_begin(argv, 2)) {
+    StringRef arg = a;
+    for (StringRef option : {"-fuse-ld=", "--fuse-ld=", "--ld-path="}) {
+      if (!arg.startswith(option) || !arg.contains('/'))
+        continue;
+      StringRef path = arg.drop_front(option.size());
+      std::optional<Flavour> f = flavourFromName(path);
+      std::string name = f && nameSaysFlavour(sys::path::filename(path))
+                             ? ("ld." + flavourName(*f)).str()
+                             : std::string("ld");
+      realLinker = path.str();
+      a = (option + libexecDir() + "/" + name).str();
+      break;
+    }
+  }
 
   options.exportTo(env);
+  StringRef realVar = wrapperOptionInfo(WrapperOption::RealLinker).envVar;
+  if (realLinker)
+    env.set(realVar, *realLinker);
+  else
+    env.unset(realVar);
   std::vector<std::string> prefixes = prefixDirs(args);
   StringRef prefixVar = wrapperOptionInfo(WrapperOption::PrefixDirs).envVar;
   if (prefixes.empty())
@@ -326,13 +365,7 @@ Expected<std::string> findRealLinker(StringRef name,
                            name.str().c_str(), joinDirs(dirs).c_str());
 }
 
-// True when the program name alone says which linker it is: not `ld` nor
-// a target's `x86_64-linux-gnu-ld`, which may be any of them.
-static bool nameSaysFlavour(StringRef name) {
-  return flavourFromName(name) && name != "ld" && !name.endswith("-ld");
-}
-
-Flavour linkerFlavour(StringRef path) {
+Flavour linkerFlavour(StringRef path, const Environment &env) {
   SmallString<256> current(path);
   for (int hop = 0; hop < 40; ++hop) {
     StringRef name = sys::path::filename(current);
@@ -353,7 +386,7 @@ Flavour linkerFlavour(StringRef path) {
   }
   // A plain file called `ld`: let it say what it is.
   Expected<std::string> version =
-      runAndCapture(path, {path.str(), "--version"}, Capture::Stdout);
+      runAndCapture(path, {path.str(), "--version"}, Capture::Stdout, &env);
   if (version)
     if (std::optional<Flavour> f = flavourFromVersionText(*version))
       return *f;
@@ -416,18 +449,35 @@ int runLinkerFront(StringRef name, ArrayRef<std::string> args,
                "the real linker by its full path");
     return ExitNotFound;
   }
-  Expected<std::string> real = findRealLinker(name, linkerSearchDirs(env));
+  // Named by path on the driver's command line (runDriver).
+  std::string named =
+      options.get(WrapperOption::RealLinker).value_or(name.str());
+  Expected<std::string> real = findRealLinker(named, linkerSearchDirs(env));
   if (!real) {
     printError(toString(real.takeError()));
     return ExitNotFound;
   }
+  // Asking `ld --version` runs the candidate too: guard it like the link.
+  Environment probeEnv = env;
+  probeEnv.set(wrapperOptionInfo(WrapperOption::ActiveLinker).envVar, *real);
   StringRef base = sys::path::filename(name);
-  Flavour flavour =
-      nameSaysFlavour(base) ? *flavourFromName(base) : linkerFlavour(*real);
+  Flavour flavour = nameSaysFlavour(base) ? *flavourFromName(base)
+                                          : linkerFlavour(*real, probeEnv);
   return runLinkerPersonality(flavour, *real, args.vec(), options);
 }
 
 } // namespace
+
+bool isLinkerQuery(ArrayRef<std::string> args) {
+  // All four linkers print and exit on --version and --help (one or two
+  // dashes) whatever else is given; -v and -V print the version and go on
+  // linking, so they are a query only when nothing else is given.
+  for (StringRef a : args)
+    if (a == "--version" || a == "-version" || a == "--help" || a == "-help")
+      return true;
+  return !args.empty() &&
+         llvm::all_of(args, [](StringRef a) { return a == "-v" || a == "-V"; });
+}
 
 int runLinkerPersonality(Flavour flavour, const std::string &realLinker,
                          std::vector<std::string> args,
@@ -447,6 +497,9 @@ int runLinkerPersonality(Flavour flavour, const std::string &realLinker,
     argv.insert(argv.end(), linkerArgs.begin(), linkerArgs.end());
     return shellExitStatus(spawnAndWait(realLinker, argv, &env), realLinker);
   };
+  // `ld --version` from configure or libtool links nothing: no decision.
+  if (isLinkerQuery(args))
+    return runLinker(args);
   return linkWithAllocator(flavour, realLinker, args, options, runLinker);
 }
 
@@ -463,10 +516,7 @@ int runPersonality(int argc, char **argv) {
     return ExitUsage;
   std::vector<std::string> args(argv + 1, argv + argc);
 
-  std::string program = p->program.str();
-  if (p->override)
-    if (std::optional<std::string> v = options->get(*p->override))
-      program = *v;
+  std::string program = frontProgram(*p, *options);
 
   if (p->kind == FrontKind::Linker)
     return runLinkerFront(program, args, *options, env);
@@ -504,9 +554,16 @@ int runLinkCommand(ArrayRef<std::string> command, const WrapperOptions &given) {
     if (std::optional<std::string> v = given.get(info.id))
       options->set(info.id, *v);
 
-  if (isLinkerName(command[0]))
-    return runLinkerFront(command[0], command.drop_front(), *options, env);
-  return runDriver(command, *options);
+  // A launcher in front of a CC that is already allocsel-cc (CMake with
+  // both CMAKE_C_COMPILER=allocsel-cc and the launcher): the front stands
+  // for the program it runs.
+  std::vector<std::string> cmd = command.vec();
+  if (const Personality *p = findPersonality(cmd[0]); p && p->override)
+    cmd[0] = frontProgram(*p, *options);
+
+  if (isLinkerName(cmd[0]))
+    return runLinkerFront(cmd[0], ArrayRef(cmd).drop_front(), *options, env);
+  return runDriver(cmd, *options);
 }
 
 int runLauncher(ArrayRef<std::string> args) {

@@ -114,11 +114,16 @@ llvm::Expected<std::string> findRealLinker(llvm::StringRef name,
 // (ld.gold, x86_64-linux-gnu-ld.bfd, lld, mold), following a symlink chain
 // hop by hop (/usr/bin/ld -> x86_64-linux-gnu-ld -> x86_64-linux-gnu-ld.bfd);
 // only when no name in the chain says it, by running `path --version`.
-// Nothing is cached across processes.
-Flavour linkerFlavour(llvm::StringRef path);
+// Nothing is cached across processes. `env` is the probe's environment.
+Flavour linkerFlavour(llvm::StringRef path, const Environment &env);
 
 // True if `path` is allocsel itself or lies in the libexec directory.
 bool isAllocsel(llvm::StringRef path);
+
+// An ld command that asks and links nothing (`--version`, `--help`, a lone
+// `-v`): configure scripts and libtool run these through LD. It runs
+// unchanged, like a compile on the driver side.
+bool isLinkerQuery(llvm::ArrayRef<std::string> args);
 
 // THE SEAM. Every link through allocsel ends here, whichever front started
 // it, with the flavour of the real linker, its path, its arguments (without
