@@ -594,6 +594,15 @@ Error scanArchive(InputFile &file, Scanned &s) {
   return Error::success();
 }
 
+// Keeps `buffer` until the process exits, reachable (so that LeakSanitizer
+// sees a deliberate choice, not a leak) and never unmapped.
+void keepUntilExit(std::unique_ptr<MemoryBuffer> buffer) {
+  static std::mutex lock;
+  static auto *kept = new std::vector<std::unique_ptr<MemoryBuffer>>();
+  std::lock_guard<std::mutex> guard(lock);
+  kept->push_back(std::move(buffer));
+}
+
 Error scanFile(const std::string &path, Scanned &s) {
   Expected<std::unique_ptr<InputFile>> file = InputFile::open(path);
   if (!file)
@@ -605,7 +614,7 @@ Error scanFile(const std::string &path, Scanned &s) {
   // The mapping is left to the process's exit, as lld leaves its inputs:
   // each munmap flushes the TLB of every thread, and on a system directory
   // that was a third of the scan (measured); exit unmaps them at once.
-  (void)(*file)->buffer.release();
+  keepUntilExit(std::move((*file)->buffer));
   if (e)
     return e;
   for (const AllocatorIdentity &id : s.ids)
