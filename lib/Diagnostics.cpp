@@ -47,7 +47,6 @@ static void print(Severity s, const Twine &message) {
 
 void printError(const Twine &message) { print(Severity::Error, message); }
 void printWarning(const Twine &message) { print(Severity::Warning, message); }
-void printNote(const Twine &message) { print(Severity::Note, message); }
 
 Error fileError(StringRef path, const Twine &what) {
   return createStringError(inconvertibleErrorCode(), path + ": " + what);

@@ -49,7 +49,6 @@ void writeDiagnosticJson(llvm::json::OStream &j, const Diagnostic &d);
 // Prints `allocsel: error: <message>` on stderr.
 void printError(const llvm::Twine &message);
 void printWarning(const llvm::Twine &message);
-void printNote(const llvm::Twine &message);
 
 // An error about one file: `<path>: <what>`.
 llvm::Error fileError(llvm::StringRef path, const llvm::Twine &what);

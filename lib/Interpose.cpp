@@ -53,10 +53,6 @@ const Personality personalities[] = {
     {"allocsel-c++", FrontKind::Driver, "c++", WrapperOption::Cxx},
 };
 
-// The first five are what the libexec directory holds.
-const StringRef libexecNames[] = {"ld", "ld.bfd", "ld.gold", "ld.lld",
-                                  "ld.mold"};
-
 const Personality *findPersonality(StringRef argv0) {
   StringRef name = sys::path::filename(argv0);
   for (const Personality &p : personalities)
@@ -113,7 +109,6 @@ FrontKind frontKind(StringRef argv0) {
   return p ? p->kind : FrontKind::Tool;
 }
 
-ArrayRef<StringRef> linkerPersonalityNames() { return libexecNames; }
 
 std::string libexecDir() {
   if (std::optional<std::string> dir = Environment::current().get(

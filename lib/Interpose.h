@@ -62,9 +62,6 @@ FrontKind frontKind(llvm::StringRef argv0);
 // <dir of the allocsel executable>/../libexec/allocsel, without `..`.
 std::string libexecDir();
 
-// The names the libexec directory holds, all links to allocsel.
-llvm::ArrayRef<llvm::StringRef> linkerPersonalityNames();
-
 // The entry for main: runs the personality argv[0] names. Only for a
 // FrontKind other than Tool.
 int runPersonality(int argc, char **argv);

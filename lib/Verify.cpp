@@ -51,6 +51,10 @@ private:
   void checkStamp() {
     if (decision.kind == ArtifactKind::Relocatable)
       return;
+    // A note section that lost its SHT_NOTE type is in no PT_NOTE segment:
+    // it is not loaded, and a reader of program headers sees nothing.
+    if (!output.notes.empty() && !output.notesInPtNote)
+      mismatch("its allocsel notes are in no PT_NOTE segment");
     std::vector<const SelectionStamp *> own;
     for (const SelectionStamp &s : output.notes.stamps)
       if (s.kind == decision.kind)
