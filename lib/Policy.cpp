@@ -21,6 +21,27 @@ namespace allocsel {
 
 namespace {
 
+// Whether the link takes the C++ runtime: an input defines the
+// new-handler functions that libstdc++, libsupc++ and libc++ define.
+bool hasCxxRuntime(const LinkModel &model) {
+  auto isRuntimeSymbol = [](StringRef s) {
+    return s == "_ZSt15get_new_handlerv" || s == "_ZSt15set_new_handlerPFvvE";
+  };
+  for (const LinkedInput &in : model.inputs) {
+    const InputFile &file = *in.file;
+    if (file.object && any_of(file.object->symbols, [&](const Symbol &s) {
+          return s.isDefined && isRuntimeSymbol(s.name);
+        }))
+      return true;
+    if (file.archive &&
+        any_of(file.archive->index(), [&](const ArchiveFile::IndexEntry &e) {
+          return isRuntimeSymbol(e.symbol);
+        }))
+      return true;
+  }
+  return false;
+}
+
 // The defaults of DESIGN §2, in one place.
 struct KindDefault {
   ArtifactKind kind;
@@ -96,6 +117,11 @@ public:
     if (e)
       return e;
     if (d.selected) {
+      bool cxx = hasCxxRuntime(model);
+      d.selected->surface.forEach([&](EntryPoint e) {
+        if (e < EP_FirstCxx || cxx)
+          d.selected->forced.insert(e);
+      });
       checkSurface();
       if (Error e = checkSharedLibrary())
         return e;

@@ -32,6 +32,11 @@ struct Selection {
   std::optional<InstalledAllocator> added;
   // What the allocator defines (its archive's index or the inputs').
   EntryPointSet surface;
+  // What allocsel forces into the link (-u) and, for an executable,
+  // exports: the surface's C entry points, and its C++ operators only where
+  // the C++ runtime is among the inputs (forcing operator new into a plain
+  // C link would pull libstdc++ references into it).
+  EntryPointSet forced;
   std::vector<std::string> libs;
   // Found in a shared object among the inputs (a raw -ljemalloc): its path.
   // Its entry points then live in that library, not in the output.

@@ -7,39 +7,6 @@ using namespace llvm;
 
 namespace allocsel {
 
-// Whether the link takes the C++ runtime: an input defines the
-// new-handler functions that libstdc++, libsupc++ and libc++ define.
-static bool hasCxxRuntime(const LinkModel &model) {
-  auto isRuntimeSymbol = [](StringRef s) {
-    return s == "_ZSt15get_new_handlerv" || s == "_ZSt15set_new_handlerPFvvE";
-  };
-  for (const LinkedInput &in : model.inputs) {
-    const InputFile &file = *in.file;
-    if (file.object && any_of(file.object->symbols, [&](const Symbol &s) {
-          return s.isDefined && isRuntimeSymbol(s.name);
-        }))
-      return true;
-    if (file.archive &&
-        any_of(file.archive->index(), [&](const ArchiveFile::IndexEntry &e) {
-          return isRuntimeSymbol(e.symbol);
-        }))
-      return true;
-  }
-  return false;
-}
-
-EntryPointSet forcedEntryPoints(const LinkModel &model,
-                                const Decision &decision) {
-  EntryPointSet forced;
-  const Selection &s = *decision.selected;
-  bool cxx = hasCxxRuntime(model);
-  s.surface.forEach([&](EntryPoint e) {
-    if (e < EP_FirstCxx || cxx)
-      forced.insert(e);
-  });
-  return forced;
-}
-
 // Where the stamp and the archive go: before the first input that is a
 // library (an -l, an archive, a shared object, a script), so before glibc's
 // and the C++ runtime's shared definitions; at the end if there is none.
@@ -90,7 +57,7 @@ std::vector<std::string> rewriteLinkArgs(const LinkModel &model,
     if (tagged)
       inserted.push_back("--undefined=" ALLOCSEL_ALLOCATOR_ANCHOR_PREFIX +
                          s->name);
-    EntryPointSet forced = forcedEntryPoints(model, decision);
+    const EntryPointSet &forced = s->forced;
     if (s->cls == AllocatorClass::Overriding)
       forced.forEach([&](EntryPoint e) {
         inserted.push_back(("--undefined=" + entryPointSymbol(e)).str());

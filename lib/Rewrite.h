@@ -20,13 +20,6 @@
 
 namespace allocsel {
 
-// The entry points allocsel forces into the link and, for an executable,
-// exports: the allocator's C entry points, and its C++ operators only where
-// the C++ runtime is among the inputs (forcing operator new into a plain C
-// link would pull libstdc++ references into it).
-EntryPointSet forcedEntryPoints(const LinkModel &model,
-                                const Decision &decision);
-
 // The linker's arguments (without the program name) with the decision
 // added. `stampPath` is the stamp object's file; empty for none (-r).
 std::vector<std::string> rewriteLinkArgs(const LinkModel &model,

@@ -1,7 +1,6 @@
 //===- Verify.cpp ---------------------------------------------------------===//
 #include "Verify.h"
 
-#include "Rewrite.h"
 #include "Rules.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -98,7 +97,7 @@ private:
         decision.kind == ArtifactKind::SharedLibrary)
       return;
     EntryPointSet missing =
-        forcedEntryPoints(model, decision).minus(defined());
+        s.forced.minus(defined());
     if (!missing.empty())
       mismatch("the allocator's " + entryPointNames(missing) +
                " are not defined in it");
@@ -144,7 +143,7 @@ private:
         output.symbols.empty())
       return;
     EntryPointSet unexported =
-        forcedEntryPoints(model, decision).minus(exported);
+        s->forced.minus(exported);
     if (!unexported.empty())
       report(Rule::AS012,
              "executable '" + path + "' does not export " +
