@@ -29,21 +29,10 @@ runs=${2:-7}
 compare="python3 $here/../test/link-model/Inputs/compare.py"
 measure="python3 $here/large-link/measure.py"
 
-llvm_config=${LLVM_CONFIG:-llvm-config-14}
-libdir=$($llvm_config --libdir)
-# Polly is listed but not shipped by Debian's llvm-14-dev: libLLVM* only.
-llvm_libs=()
-for l in $($llvm_config --libs --link-static); do
-  case $l in -lLLVM*) llvm_libs+=("$l") ;; esac
-done
-read -r -a system_libs <<<"$($llvm_config --system-libs --link-static)"
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-
-# shellcheck disable=SC2046
-clang++ $($llvm_config --cxxflags) -O1 -c "$here/large-link/main.cpp" -o main.o
+source "$here/large-link/llvm-link.sh" main.o
 link=(clang++ -o prog main.o -L"$libdir" "${llvm_libs[@]}" "${system_libs[@]}")
 
 size=0

@@ -18,15 +18,7 @@ cd "$work"
 
 printf '#include <cstdio>\nint main() { std::puts("hello"); }\n' > hello.cpp
 g++ -O2 -c hello.cpp -o hello.o
-llvm_config=llvm-config-14
-libdir=$($llvm_config --libdir)
-llvm_libs=()
-for l in $($llvm_config --libs --link-static); do
-  case $l in -lLLVM*) llvm_libs+=("$l") ;; esac
-done
-read -r -a system_libs <<<"$($llvm_config --system-libs --link-static)"
-# shellcheck disable=SC2046
-clang++ $($llvm_config --cxxflags) -O1 -c "$here/large-link/main.cpp" -o large.o
+source "$here/large-link/llvm-link.sh" large.o
 
 printf '%-22s %10s %10s %10s %10s %10s\n' link plain-ms allocsel-ms added-ms \
   plain-cpu allocsel-cpu
