@@ -128,6 +128,13 @@ const Signature *findSignature(StringRef definedSymbol) {
   return nullptr;
 }
 
+void forEachAllocatorSymbol(function_ref<void(StringRef)> fn) {
+  for (const StringMapEntry<EntryPoint> &e : entryPointMap())
+    fn(e.getKey());
+  for (const Signature &s : signatures)
+    fn(s.symbol);
+}
+
 // A known allocator outranks the system: a static executable holds
 // __libc_start_main beside the jemalloc it was linked with. A sanitizer
 // runtime outranks both: it owns the heap whatever else is linked.

@@ -10,6 +10,7 @@
 #ifndef ALLOCSEL_ENTRYPOINTS_H
 #define ALLOCSEL_ENTRYPOINTS_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -86,6 +87,10 @@ struct Signature {
 
 // The signature `definedSymbol` belongs to, if any.
 const Signature *findSignature(llvm::StringRef definedSymbol);
+
+// Calls `fn` with every name findEntryPoint or findSignature knows: all a
+// link asks of a shared object's exports (Inputs.h, ReadMode::Link).
+void forEachAllocatorSymbol(llvm::function_ref<void(llvm::StringRef)> fn);
 
 // The more telling of two signatures: a sanitizer runtime, then a known
 // allocator, then the system.

@@ -10,6 +10,7 @@
 #include "Inputs.h"
 
 #include "Diagnostics.h"
+#include "ExportTable.h"
 #include "GccLto.h"
 
 #include "llvm/ADT/Triple.h"
@@ -58,8 +59,8 @@ public:
   using Elf_Shdr = typename ELFT::Shdr;
   using Elf_Sym = typename ELFT::Sym;
 
-  ElfReader(const ELFObjectFile<ELFT> &obj, ObjectInfo &info)
-      : obj(obj), elf(obj.getELFFile()), info(info) {}
+  ElfReader(const ELFObjectFile<ELFT> &obj, ObjectInfo &info, ReadMode mode)
+      : obj(obj), elf(obj.getELFFile()), info(info), mode(mode) {}
 
   Error read() {
     const typename ELFT::Ehdr &header = elf.getHeader();
@@ -153,7 +154,7 @@ private:
     info.kind = InputKind::Relocatable;
     if (!symtab)
       return Error::success();
-    if (Error e = readSymbols(*symtab, info.symbols, /*definedOnly=*/false))
+    if (Error e = readSymbols(*symtab, info.symbols, Take::All))
       return e;
     // A slim object's IR is in `.gnu.lto_*` sections: without them, the
     // walk of every symbol for `__gnu_lto_slim` (a third of reading the
@@ -194,8 +195,8 @@ private:
       if (Error e = readDynamicSymbols())
         return e;
     if (symtab)
-      return readSymbols(*symtab, info.internalDefinitions,
-                         /*definedOnly=*/true, {}, /*locals=*/true);
+      return readSymbols(*symtab, info.internalDefinitions, Take::Defined, {},
+                         /*locals=*/true);
     return Error::success();
   }
 
@@ -228,11 +229,13 @@ private:
     return Error::success();
   }
 
-  // Reads the global and weak symbols of `table`; with `versions`, the
-  // entries of SHT_GNU_versym that give each its version.
+  enum class Take { All, Defined, Undefined };
+
+  // Reads the global and weak symbols of `table` that `take` asks for;
+  // with `versions`, the entries of SHT_GNU_versym that give each its
+  // version.
   Error readSymbols(const Elf_Shdr &table, std::vector<Symbol> &out,
-                    bool definedOnly,
-                    ArrayRef<typename ELFT::Versym> versions = {},
+                    Take take, ArrayRef<typename ELFT::Versym> versions = {},
                     bool locals = false) {
     Expected<typename ELFT::SymRange> syms = elf.symbols(&table);
     if (!syms)
@@ -240,7 +243,8 @@ private:
     Expected<StringRef> strtab = elf.getStringTableForSymtab(table, sections);
     if (!strtab)
       return strtab.takeError();
-    out.reserve(out.size() + syms->size());
+    if (take != Take::Undefined)
+      out.reserve(out.size() + syms->size());
     // An output's globals often end up local: one that some input declared
     // hidden is made LOCAL HIDDEN by lld, gold and mold (in a -static link
     // glibc's libc.a references `malloc` as hidden); mold makes the symbols
@@ -249,10 +253,12 @@ private:
     // which is what the verifier asks of an allocator linked privately.
     for (size_t i = locals ? 1 : table.sh_info; i < syms->size(); ++i) {
       const Elf_Sym &sym = (*syms)[i];
+      if (take == Take::Undefined && sym.st_shndx != ELF::SHN_UNDEF)
+        continue;
       std::optional<Symbol> s = i < table.sh_info
                                     ? formerGlobal(sym, *strtab)
-                                    : toSymbol(sym, *strtab);
-      if (!s || (definedOnly && !s->isDefined))
+                                    : linkerSymbol<ELFT>(sym, *strtab);
+      if (!s || (take == Take::Defined && !s->isDefined))
         continue;
       if (!versions.empty())
         if (Error e = setVersion(*s, i, versions))
@@ -275,25 +281,6 @@ private:
     return s;
   }
 
-  // The linker's view of one symbol table entry, or nothing for a local.
-  std::optional<Symbol> toSymbol(const Elf_Sym &sym, StringRef strtab) {
-    uint8_t binding = sym.getBinding();
-    if (binding != ELF::STB_GLOBAL && binding != ELF::STB_WEAK &&
-        binding != ELF::STB_GNU_UNIQUE)
-      return std::nullopt;
-    if (sym.getType() == ELF::STT_SECTION || sym.getType() == ELF::STT_FILE)
-      return std::nullopt;
-    Symbol s;
-    // An offset past the string table gives an empty name, which resolves
-    // nothing: the link itself would fail on such a file.
-    if (sym.st_name < strtab.size())
-      s.name = StringRef(strtab.data() + sym.st_name);
-    s.isDefined = sym.st_shndx != ELF::SHN_UNDEF;
-    s.isCommon = sym.st_shndx == ELF::SHN_COMMON;
-    s.isWeak = binding == ELF::STB_WEAK;
-    return s;
-  }
-
   Error setVersion(Symbol &s, size_t index,
                    ArrayRef<typename ELFT::Versym> versions) {
     if (index >= versions.size())
@@ -311,16 +298,28 @@ private:
   }
 
   Error readDynamicSymbols() {
-    if (!versym)
-      return readSymbols(*dynsym, info.symbols, /*definedOnly=*/false);
-    if (Error e = loadVersionNames())
-      return e;
-    Expected<ArrayRef<typename ELFT::Versym>> versions =
-        elf.template getSectionContentsAsArray<typename ELFT::Versym>(*versym);
-    if (!versions)
-      return versions.takeError();
-    return readSymbols(*dynsym, info.symbols, /*definedOnly=*/false,
-                       *versions);
+    ArrayRef<typename ELFT::Versym> versions;
+    if (versym) {
+      if (Error e = loadVersionNames())
+        return e;
+      Expected<ArrayRef<typename ELFT::Versym>> v =
+          elf.template getSectionContentsAsArray<typename ELFT::Versym>(
+              *versym);
+      if (!v)
+        return v.takeError();
+      versions = *v;
+    }
+    if (mode == ReadMode::Everything)
+      return readSymbols(*dynsym, info.symbols, Take::All, versions);
+    Expected<typename ELFT::SymRange> syms = elf.symbols(dynsym);
+    if (!syms)
+      return syms.takeError();
+    Expected<StringRef> strtab = elf.getStringTableForSymtab(*dynsym, sections);
+    if (!strtab)
+      return strtab.takeError();
+    info.exports =
+        makeExportTable(elf, sections, *dynsym, *syms, *strtab, versions);
+    return readSymbols(*dynsym, info.symbols, Take::Undefined, versions);
   }
 
   // The version index -> name map of SHT_GNU_verdef and SHT_GNU_verneed.
@@ -456,6 +455,7 @@ private:
   const ELFObjectFile<ELFT> &obj;
   const ELFFile<ELFT> &elf;
   ObjectInfo &info;
+  ReadMode mode;
   typename ELFT::ShdrRange sections;
   const Elf_Shdr *symtab = nullptr, *dynsym = nullptr, *dynamic = nullptr;
   const Elf_Shdr *versym = nullptr, *verdef = nullptr, *verneed = nullptr;
@@ -482,17 +482,18 @@ auto visitElf(MemoryBufferRef buffer, Fn fn)
 }
 
 template <class ELFT>
-Error readElfObject(const ELFObjectFile<ELFT> &obj, ObjectInfo &info) {
-  return ElfReader<ELFT>(obj, info).read();
+Error readElfObject(const ELFObjectFile<ELFT> &obj, ObjectInfo &info,
+                    ReadMode mode) {
+  return ElfReader<ELFT>(obj, info, mode).read();
 }
 
-Error readElf(MemoryBufferRef buffer, ObjectInfo &info) {
+Error readElf(MemoryBufferRef buffer, ObjectInfo &info, ReadMode mode) {
   // libObject calls a file too short for e_ident an "Invalid ELF class".
   if (buffer.getBufferSize() < ELF::EI_NIDENT)
     return makeError("truncated ELF header: the file has " +
                      Twine(buffer.getBufferSize()) + " bytes");
   return visitElf(buffer, [&](const auto &obj) -> Error {
-    return readElfObject(obj, info);
+    return readElfObject(obj, info, mode);
   });
 }
 
@@ -630,7 +631,7 @@ Expected<bool> usesInitialExecTls(MemoryBufferRef buffer) {
                   [](const auto &obj) { return staticTlsIn(obj.getELFFile()); });
 }
 
-Expected<ObjectInfo> readObject(MemoryBufferRef buffer) {
+Expected<ObjectInfo> readObject(MemoryBufferRef buffer, ReadMode mode) {
   ObjectInfo info;
   file_magic magic = identify_magic(buffer.getBuffer());
   Error e = Error::success();
@@ -638,7 +639,7 @@ Expected<ObjectInfo> readObject(MemoryBufferRef buffer) {
     e = readBitcode(buffer, info);
   else if (magic.is_object() || buffer.getBuffer().startswith("\x7f"
                                                               "ELF"))
-    e = readElf(buffer, info);
+    e = readElf(buffer, info, mode);
   else
     e = makeError("not an ELF object or LLVM bitcode file");
   if (e)
@@ -827,7 +828,8 @@ Expected<const ObjectInfo &> ArchiveFile::object(uint64_t offset) {
 
 //===- Files --------------------------------------------------------------===//
 
-Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path) {
+Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path,
+                                                     ReadMode mode) {
   auto file = std::make_unique<InputFile>();
   file->path = path.str();
   auto fail = [&](const Twine &what) { return fileError(path, what); };
@@ -862,7 +864,7 @@ Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path) {
   case file_magic::elf_executable:
   case file_magic::elf_shared_object:
   case file_magic::elf_core: {
-    Expected<ObjectInfo> info = readObject(ref);
+    Expected<ObjectInfo> info = readObject(ref, mode);
     if (!info)
       return withFile(path, info.takeError());
     file->kind = info->kind;
@@ -876,7 +878,7 @@ Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path) {
   // damaged ELF file: let the ELF reader say what is wrong with it.
   if (ref.getBuffer().startswith("\x7f"
                                  "ELF")) {
-    Expected<ObjectInfo> info = readObject(ref);
+    Expected<ObjectInfo> info = readObject(ref, mode);
     if (!info)
       return withFile(path, info.takeError());
     file->kind = info->kind;

@@ -29,6 +29,17 @@ struct IRSymtabFile;
 
 namespace allocsel {
 
+class ExportTable;
+
+// How much of a shared object or program to read.
+enum class ReadMode {
+  // Every symbol in `symbols`: for `inspect`, `check` and verification.
+  Everything,
+  // For a link: its undefined symbols in `symbols`, its definitions in an
+  // ExportTable, asked by name.
+  Link,
+};
+
 // A global or weak symbol as the linker sees it in one input.
 struct Symbol {
   llvm::StringRef name;    // points into the mapped file
@@ -64,7 +75,10 @@ struct ObjectInfo {
   InputKind kind = InputKind::Relocatable;
   // What the linker sees: .symtab of a relocatable object, .dynsym of a
   // shared object or executable, the LTO symbol table of an LTO object.
+  // Read for a link, a shared object or executable lists its undefined
+  // symbols here and its definitions in `exports`.
   std::vector<Symbol> symbols; // global and weak only
+  std::shared_ptr<const ExportTable> exports;
   // A linked output's own definitions from .symtab, exported or not (empty
   // when stripped): where a statically linked allocator shows.
   std::vector<Symbol> internalDefinitions;
@@ -96,7 +110,8 @@ struct ObjectInfo {
 };
 
 // Reads one ELF object or bitcode file. Errors say what is wrong, not where.
-llvm::Expected<ObjectInfo> readObject(llvm::MemoryBufferRef buffer);
+llvm::Expected<ObjectInfo> readObject(llvm::MemoryBufferRef buffer,
+                                      ReadMode mode = ReadMode::Everything);
 
 // Whether a relocatable ELF object has initial-exec or local-exec TLS
 // relocations (x86-64 GOTTPOFF/TPOFF, i386 TLS_IE, AArch64 TLSIE/TLSLE): a
@@ -147,7 +162,8 @@ class InputFile {
 public:
   // Maps and identifies `path`; an object is read at once, an archive by
   // its index, a linker script is left as text.
-  static llvm::Expected<std::unique_ptr<InputFile>> open(llvm::StringRef path);
+  static llvm::Expected<std::unique_ptr<InputFile>>
+  open(llvm::StringRef path, ReadMode mode = ReadMode::Everything);
 
   std::string path;
   InputKind kind = InputKind::Relocatable;

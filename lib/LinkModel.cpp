@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "LinkModel.h"
 
+#include "EntryPoints.h"
+#include "ExportTable.h"
 #include "LinkerScript.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -171,16 +173,30 @@ private:
   int nextGroup = 1 << 20; // script GROUPs, above the command line's
 };
 
+// A shared object is read for a link by its undefined symbols and an
+// export table (Inputs.h); of its definitions, the model's classification
+// (Classify.h) needs the ones that name an entry point or a signature, and
+// only those are listed.
+static void listAllocatorExports(ObjectInfo &object) {
+  forEachAllocatorSymbol([&](StringRef name) {
+    if (std::optional<Symbol> s = object.exports->find(name))
+      object.symbols.push_back(*s);
+  });
+}
+
 Expected<InputFile *> InputCollector::open(const std::string &path) {
   std::unique_ptr<InputFile> &slot = model.files[path];
   if (slot)
     return slot.get();
-  Expected<std::unique_ptr<InputFile>> file = InputFile::open(path);
+  Expected<std::unique_ptr<InputFile>> file =
+      InputFile::open(path, ReadMode::Link);
   if (!file) {
     model.files.erase(path);
     return file.takeError();
   }
   slot = std::move(*file);
+  if (slot->object && slot->object->exports)
+    listAllocatorExports(*slot->object);
   return slot.get();
 }
 

@@ -7,10 +7,17 @@
 // file the linker itself would name). Names are StringRefs into the mapped
 // inputs; nothing is copied but the names of the objects that reference.
 //
+// The definitions of shared objects do not enter the table: a shared
+// object is asked by name (ExportTable.h) for each symbol still undefined
+// when it is read, and for each name first referenced or about to extract
+// a lazy member after. The table then holds what the linkers' would for
+// every name that matters, without the thousands of names no input uses.
+//
 //===----------------------------------------------------------------------===//
 #include "Resolution.h"
 
 #include "Diagnostics.h"
+#include "ExportTable.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -108,8 +115,10 @@ private:
 
   void define(StringRef name);
   Error defineCommon(StringRef name, uint32_t referrer);
-  Error defineShared(StringRef name, size_t i);
+  std::optional<size_t> sharedDefiner(StringRef name, size_t before) const;
+  void bindShared(uint32_t idx, size_t i);
   Error reference(StringRef name, bool weak, uint32_t referrer);
+  Error fetchLazy(uint32_t idx, StringRef name, uint32_t referrer);
   Error addLazy(StringRef name, size_t i, uint64_t member);
   Error extract(size_t i, uint64_t member, StringRef symbol,
                 uint32_t referrer);
@@ -122,6 +131,10 @@ private:
 
   DenseMap<StringRef, uint32_t, NameInfo> symIndex;
   std::vector<Sym> syms;
+  // The shared objects read so far, in command-line order, and the symbols
+  // that were undefined when last looked at (some have been defined since).
+  std::vector<size_t> sharedInputs;
+  std::vector<std::pair<uint32_t, StringRef>> undefinedSyms;
   std::vector<std::string> referrerNames;
   DenseSet<std::pair<const InputFile *, uint64_t>> extractedMembers;
 };
@@ -160,20 +173,31 @@ Error Resolver::defineCommon(StringRef name, uint32_t referrer) {
   return Error::success();
 }
 
-// A shared definition satisfies a reference. In lld it replaces a lazy
-// symbol too (resolveShared); in mold the earlier of the two wins.
-Error Resolver::defineShared(StringRef name, size_t i) {
-  bool inserted;
-  Sym &s = syms[lookup(name, inserted)];
-  bool takes = inserted || s.state == State::Undefined ||
-               (s.state == State::Lazy && flavour == Flavour::Lld);
-  if (!takes)
-    return Error::success();
-  if (!inserted && s.state == State::Undefined && !s.weakRef)
-    out.neededShared[i] = true;
+static bool exports(const ObjectInfo &object, StringRef name) {
+  return object.exports && object.exports->find(name);
+}
+
+// The first shared object read so far, and before input `before`, that
+// defines `name`.
+std::optional<size_t> Resolver::sharedDefiner(StringRef name,
+                                              size_t before) const {
+  for (size_t i : sharedInputs) {
+    if (i >= before)
+      break;
+    if (exports(*inputs[i].file->object, name))
+      return i;
+  }
+  return std::nullopt;
+}
+
+// A shared definition satisfies a reference; a strong one makes the
+// library needed.
+void Resolver::bindShared(uint32_t idx, size_t i) {
+  Sym &s = syms[idx];
   s.state = State::Shared;
   s.input = i;
-  return Error::success();
+  if (!s.weakRef)
+    out.neededShared[i] = true;
 }
 
 Error Resolver::reference(StringRef name, bool weak, uint32_t referrer) {
@@ -183,6 +207,10 @@ Error Resolver::reference(StringRef name, bool weak, uint32_t referrer) {
   if (inserted) {
     s.weakRef = weak;
     s.referrer = referrer;
+    if (std::optional<size_t> i = sharedDefiner(name, inputs.size()))
+      bindShared(idx, *i);
+    else
+      undefinedSyms.push_back({idx, name});
     return Error::success();
   }
   // bfd names the first file that references the symbol, even after -u.
@@ -195,7 +223,7 @@ Error Resolver::reference(StringRef name, bool weak, uint32_t referrer) {
   case State::Lazy:
     // lld: "An undefined weak will not fetch archive members", but a
     // strong one fetches at once (Symbol::resolveUndefined).
-    return extract(s.input, s.member, name, referrer);
+    return fetchLazy(idx, name, referrer);
   case State::Shared:
     out.neededShared[s.input] = true;
     break;
@@ -203,6 +231,21 @@ Error Resolver::reference(StringRef name, bool weak, uint32_t referrer) {
     break;
   }
   return Error::success();
+}
+
+// A lazy symbol about to be fetched is a shared one instead if a shared
+// object read so far defines it: in lld a shared definition replaces a lazy
+// one whichever came first (SymbolTable::resolveShared); in mold the
+// earlier of the two wins.
+Error Resolver::fetchLazy(uint32_t idx, StringRef name, uint32_t referrer) {
+  Sym &s = syms[idx];
+  size_t before = flavour == Flavour::Mold ? s.input : inputs.size();
+  if (std::optional<size_t> i = sharedDefiner(name, before)) {
+    s.weakRef = false;
+    bindShared(idx, *i);
+    return Error::success();
+  }
+  return extract(s.input, s.member, name, referrer);
 }
 
 // lld and mold: an archive symbol becomes lazy unless the name is taken;
@@ -272,33 +315,32 @@ Error Resolver::addObject(const ObjectInfo &object, std::string name) {
 // ref_regular_nonweak); otherwise its symbols are taken back out. lld and
 // mold keep its symbols either way and decide DT_NEEDED at the end.
 Error Resolver::addShared(size_t i, const ObjectInfo &object) {
+  // The symbols undefined so far, with those defined since dropped.
+  llvm::erase_if(undefinedSyms, [&](const auto &u) {
+    return syms[u.first].state != State::Undefined;
+  });
   if (!inputs[i].asNeeded) {
     out.neededShared[i] = true;
   } else if (isGnu()) {
-    for (const Symbol &sym : object.symbols) {
-      if (!sym.isDefined || !sym.isDefaultVersion)
-        continue;
-      uint32_t idx = find(sym.name);
-      if (idx != UINT32_MAX && syms[idx].state == State::Undefined &&
-          !syms[idx].weakRef) {
-        out.neededShared[i] = true;
-        break;
-      }
-    }
+    out.neededShared[i] = llvm::any_of(undefinedSyms, [&](const auto &u) {
+      return !syms[u.first].weakRef && exports(object, u.second);
+    });
     if (!out.neededShared[i])
       return Error::success();
   }
+  sharedInputs.push_back(i);
+  llvm::erase_if(undefinedSyms, [&](const auto &u) {
+    if (!exports(object, u.second))
+      return false;
+    bindShared(u.first, i);
+    return true;
+  });
   uint32_t self = referrerNames.size();
   referrerNames.push_back(inputs[i].path);
-  for (const Symbol &sym : object.symbols) {
-    if (sym.isDefined) {
-      if (sym.isDefaultVersion)
-        if (Error e = defineShared(sym.name, i))
-          return e;
-    } else if (Error e = reference(sym.name, sym.isWeak, self)) {
-      return e;
-    }
-  }
+  for (const Symbol &sym : object.symbols)
+    if (!sym.isDefined)
+      if (Error e = reference(sym.name, sym.isWeak, self))
+        return e;
   return Error::success();
 }
 
@@ -402,8 +444,7 @@ Error Resolver::finish() {
     for (const std::string &name : cmd.undefined) {
       uint32_t idx = find(name);
       if (idx != UINT32_MAX && syms[idx].state == State::Lazy)
-        if (Error e = extract(syms[idx].input, syms[idx].member, name,
-                              RefUndefinedOption))
+        if (Error e = fetchLazy(idx, name, RefUndefinedOption))
           return e;
     }
     StringRef entry = cmd.entry;
@@ -412,8 +453,7 @@ Error Resolver::finish() {
       entry = "_start";
     uint32_t idx = find(entry);
     if (idx != UINT32_MAX && syms[idx].state == State::Lazy)
-      if (Error e = extract(syms[idx].input, syms[idx].member, entry,
-                            RefEntry))
+      if (Error e = fetchLazy(idx, entry, RefEntry))
         return e;
   }
   for (const auto &[name, idx] : symIndex)
