@@ -225,9 +225,18 @@ int shellExitStatus(const ProcessStatus &status, StringRef name) {
   llvm_unreachable("unknown process status");
 }
 
-int runProgram(StringRef program, ArrayRef<std::string> argv,
-               const Environment *env) {
-  return shellExitStatus(spawnAndWait(program, argv, env), program);
+int execProgram(StringRef program, ArrayRef<std::string> argv,
+                const Environment &env) {
+  outs().flush();
+  errs().flush();
+  std::string path = program.str();
+  std::vector<char *> args = cStrings(argv);
+  std::vector<char *> envp = cStrings(env.entries());
+  ::execve(path.c_str(), args.data(), envp.data());
+  ProcessStatus failed;
+  failed.code = errno;
+  failed.error = std::strerror(errno);
+  return shellExitStatus(failed, program);
 }
 
 Expected<std::string> runAndCapture(StringRef program,

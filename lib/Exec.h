@@ -1,12 +1,13 @@
 //===- Exec.h - running another program as a shell would -----------------===//
 //
 // allocsel sits between the build and its tools: it runs the compiler
-// driver (the launcher and the allocsel-cc/allocsel-c++ fronts) and the real
-// linker (the ld personalities). Both must behave exactly as if allocsel
-// were not there, so a child runs
-//   - from an argument vector with posix_spawn, never through a shell or
-//     system(): no word splitting, no globbing, no quoting bugs, and nothing
-//     in a file name can become a command;
+// driver (the launcher and the allocsel-cc/allocsel-c++ fronts, which
+// become the driver by execve) and the real linker (the ld personalities,
+// which wait for it to verify its output). Both must behave exactly as if
+// allocsel were not there, so a program runs
+//   - from an argument vector with execve or posix_spawn, never through a
+//     shell or system(): no word splitting, no globbing, no quoting bugs,
+//     and nothing in a file name can become a command;
 //   - with allocsel's own stdin, stdout and stderr, so the linker's messages
 //     reach the build log byte for byte and in order;
 //   - and its end is reported the way a shell reports it, since that is what
@@ -84,9 +85,14 @@ ProcessStatus spawnAndWait(llvm::StringRef program,
 // for the cases that are not a plain exit.
 int shellExitStatus(const ProcessStatus &status, llvm::StringRef name);
 
-// spawnAndWait, then shellExitStatus: what the fronts return.
-int runProgram(llvm::StringRef program, llvm::ArrayRef<std::string> argv,
-               const Environment *env = nullptr);
+// Replaces allocsel by `program`, for a front with nothing left to do once
+// the program runs (the compiler driver: the link's work is done by the
+// personality it reaches). The build then waits for the program itself,
+// and sees its status and its death by a signal exactly as without
+// allocsel, with one process fewer. Returns only if execve fails, with the
+// shell's status for that.
+int execProgram(llvm::StringRef program, llvm::ArrayRef<std::string> argv,
+                const Environment &env);
 
 // Which output of the child to read back.
 enum class Capture { Stdout, Stderr };

@@ -247,7 +247,7 @@ int runDriver(ArrayRef<std::string> command, const WrapperOptions &options) {
   // A compile runs as if allocsel were not there.
   ArrayRef<std::string> args = command.drop_front();
   if (isCompileOnly(args))
-    return runProgram(*driver, command, &env);
+    return execProgram(*driver, command, env);
 
   // -B first, so that our ld is found before one in a -B directory of the
   // command; the personality then finds that one as the real linker.
@@ -292,7 +292,7 @@ int runDriver(ArrayRef<std::string> command, const WrapperOptions &options) {
   // Settings for this link only: a personality must not inherit a guard
   // from some outer link.
   env.unset(wrapperOptionInfo(WrapperOption::ActiveLinker).envVar);
-  return shellExitStatus(spawnAndWait(*driver, argv, &env), command[0]);
+  return execProgram(*driver, argv, env);
 }
 
 // The settings of the environment, or an error printed once.
