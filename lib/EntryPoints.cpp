@@ -147,7 +147,9 @@ static int strength(const Signature *s) {
   case Provider::Untagged:
     return 2;
   case Provider::Sanitizer:
-    return 3;
+    // AddressSanitizer's runtime includes LeakSanitizer's: lsan names a
+    // runtime only when no other sanitizer's signature is there.
+    return s->name == "lsan" ? 3 : 4;
   }
   llvm_unreachable("unknown provider");
 }
