@@ -15,20 +15,24 @@
 // Rules: an input carrying another allocator's marker is AS001, an allocator
 // that is not installed AS002. Markers are found by their anchor symbols
 // (`__allocsel_allocator_<name>`, DESIGN §1), which every marker member
-// defines. AS003 and AS004 need the link model's resolution over the members
-// and are not applied here yet (docs/user-guide.md says so).
+// defines. AS003 and AS004 look at the members as a link of the archive
+// would resolve them (lib/MemberGraph): the allocator's members may not
+// reach a member of an input tagged needs-allocator (AS003), and on the
+// allocsel ABI its own members may not lead back to an entry point (AS004).
+// Nothing is written when a rule fails.
 //
 //===----------------------------------------------------------------------===//
 #include "Archive.h"
 
 #include "Diagnostics.h"
+#include "MemberGraph.h"
+#include "Policy.h"
 #include "Registry.h"
 #include "Stamp.h"
 
+#include "llvm/BinaryFormat/Magic.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ArchiveWriter.h"
-#include "llvm/Object/ELFObjectFile.h"
-#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <map>
@@ -44,47 +48,54 @@ namespace {
 constexpr StringRef StampMember = "allocsel-stamp.o";
 constexpr StringRef AnchorPrefix = "__allocsel_allocator_";
 
+// An allocator marker among the members.
+struct Marker {
+  std::string source; // the member (or object) defining the anchor
+  size_t input;       // the input it came from
+  bool onAbi;         // its note says it is built on the allocsel ABI
+};
+
+// One member read as the linker would see it.
+struct ReadMember {
+  std::string source; // `lib.a(member.o)`, or the object's path
+  size_t input;       // the input it came from, in the order added
+  ObjectInfo object;
+};
+
 // The archives and objects read, kept alive while members point into them.
 struct Reader {
   std::vector<std::unique_ptr<MemoryBuffer>> buffers;
   std::vector<std::unique_ptr<Archive>> archives;
   std::vector<NewArchiveMember> members;
-  std::vector<std::string> sources;            // `lib.a(member.o)` per member
-  std::map<std::string, std::string> markers;  // allocator -> first source
+  std::vector<std::unique_ptr<ReadMember>> objects; // the readable members
+  size_t inputs = 0;                                // files added so far
+  std::map<std::string, Marker> markers;            // allocator -> first
   std::optional<TargetInfo> target;
 
   // Notes what a member tells: the allocator markers it defines and, for
   // the first ELF object, the machine the stamp must match.
   void look(MemoryBufferRef data, StringRef source) {
-    Expected<std::unique_ptr<ObjectFile>> obj =
-        ObjectFile::createObjectFile(data);
-    if (!obj) {
-      consumeError(obj.takeError()); // bitcode, text: no marker, no target
+    Expected<ObjectInfo> object = readObject(data);
+    if (!object) {
+      consumeError(object.takeError()); // text, unknown formats: nothing
       return;
     }
-    for (const SymbolRef &sym : (*obj)->symbols()) {
-      Expected<StringRef> name = sym.getName();
-      Expected<uint32_t> flags = sym.getFlags();
-      if (!name || !flags) {
-        consumeError(name.takeError());
-        consumeError(flags.takeError());
+    auto read = std::make_unique<ReadMember>(
+        ReadMember{source.str(), inputs, std::move(*object)});
+    const ObjectInfo &o = read->object;
+    for (const Symbol &sym : o.symbols) {
+      if (!sym.isDefined || !sym.name.startswith(AnchorPrefix))
         continue;
-      }
-      if (name->startswith(AnchorPrefix) &&
-          !(*flags & SymbolRef::SF_Undefined))
-        markers.emplace(name->drop_front(AnchorPrefix.size()).str(),
-                        source.str());
+      StringRef name = sym.name.drop_front(AnchorPrefix.size());
+      bool onAbi = any_of(o.notes.allocators, [&](const AllocatorMarker &m) {
+        return m.name == name && m.onAbi;
+      });
+      markers.emplace(name.str(), Marker{source.str(), inputs, onAbi});
     }
-    if (target)
-      return;
-    if (auto *elf = dyn_cast<ELFObjectFileBase>(obj->get())) {
-      TargetInfo t;
-      t.machine = elf->getEMachine();
-      t.is64 = elf->getBytesInAddress() == 8;
-      t.isLittleEndian = elf->isLittleEndian();
-      t.flags = elf->getPlatformFlags();
-      target = t;
-    }
+    // Bitcode names no e_flags; an ELF object does.
+    if (!target && o.kind != InputKind::Bitcode && o.machine)
+      target = TargetInfo{o.machine, o.is64, o.isLittleEndian, o.elfFlags};
+    objects.push_back(std::move(read));
   }
 
   Error add(StringRef path) {
@@ -104,7 +115,7 @@ struct Reader {
         return m.takeError();
       look(ref, path);
       members.push_back(std::move(*m));
-      sources.push_back(path.str());
+      ++inputs;
       return Error::success();
     }
     Expected<std::unique_ptr<Archive>> archive = Archive::create(ref);
@@ -131,12 +142,38 @@ struct Reader {
       std::string source = (path + "(" + *name + ")").str();
       look(*data, source);
       members.push_back(std::move(*m));
-      sources.push_back(source);
     }
     if (err)
       return err;
     archives.push_back(std::move(*archive));
+    ++inputs;
     return Error::success();
+  }
+
+  // AS003 and AS004 for allocator `name`, whose marker is `marker`.
+  std::vector<Diagnostic> checkAllocator(StringRef name,
+                                         const Marker &marker) const {
+    auto isAllocatorInput = [&](size_t i) { return i == marker.input; };
+    MemberGraph all, own;
+    std::vector<NeedsAllocatorTag> tags;
+    for (const std::unique_ptr<ReadMember> &r : objects) {
+      all.add(r->source, r->object, r->input);
+      if (isAllocatorInput(r->input))
+        own.add(r->source, r->object, r->input);
+      std::optional<std::string> lib = needsAllocatorLibrary(r->object);
+      if (lib && none_of(tags, [&](const NeedsAllocatorTag &t) {
+            return t.input == r->input;
+          }))
+        tags.push_back({r->input, *lib, r->source});
+    }
+    std::vector<Diagnostic> found;
+    if (std::optional<Diagnostic> d =
+            checkNeedsAllocator(name, all, isAllocatorInput, tags))
+      found.push_back(std::move(*d));
+    if (marker.onAbi)
+      if (std::optional<Diagnostic> d = checkReentry(name, own))
+        found.push_back(std::move(*d));
+    return found;
   }
 };
 
@@ -171,7 +208,7 @@ int runArchive(const ArchiveOptions &options, ArrayRef<std::string> searchPath) 
   // AS001: the inputs may bring an allocator only if it is the selected one.
   bool bundled = reader.markers.count(name) != 0;
   bool duplicate = false;
-  for (const auto &[other, source] : reader.markers)
+  for (const auto &[other, marker] : reader.markers)
     if (other != name)
       duplicate = true;
   if (duplicate) {
@@ -180,9 +217,9 @@ int runArchive(const ArchiveOptions &options, ArrayRef<std::string> searchPath) 
     errs() << ">>> " << name << ": " << (*found)->archive << ", "
            << (how == SelectionHow::Explicit ? "--allocator" : "the default")
            << "\n";
-    for (const auto &[other, source] : reader.markers)
+    for (const auto &[other, marker] : reader.markers)
       if (other != name)
-        errs() << ">>> " << other << ": " << source << ", marker\n";
+        errs() << ">>> " << other << ": " << marker.source << ", marker\n";
     return ExitViolation;
   }
   if (!bundled)
@@ -190,6 +227,14 @@ int runArchive(const ArchiveOptions &options, ArrayRef<std::string> searchPath) 
       printError(toString(std::move(e)));
       return ExitUsage;
     }
+  if (auto marker = reader.markers.find(name); marker != reader.markers.end()) {
+    std::vector<Diagnostic> findings =
+        reader.checkAllocator(name, marker->second);
+    for (const Diagnostic &d : findings)
+      printDiagnostic(errs(), d);
+    if (!findings.empty())
+      return ExitViolation;
+  }
 
   if (!reader.target) {
     printError("archive: no ELF object among the inputs: cannot tell the "

@@ -93,10 +93,12 @@ static Expected<std::string> runDriverDryRun(ArrayRef<std::string> argv) {
                                    0, 0, &message);
   ErrorOr<std::unique_ptr<MemoryBuffer>> text =
       MemoryBuffer::getFile(errPath);
-  if (status != 0 || !text)
+  if (status != 0 || !text) {
+    StringRef printed = text ? (*text)->getBuffer().trim() : "";
     return makeError(argv[0] + " -### failed" +
                      (message.empty() ? "" : ": " + message) +
-                     (text ? ": " + (*text)->getBuffer().trim() : ""));
+                     (printed.empty() ? "" : ": " + printed));
+  }
   return (*text)->getBuffer().str();
 }
 
@@ -124,6 +126,14 @@ Expected<LinkerInvocation> linkerCommand(ArrayRef<std::string> argv) {
   if (!isDriverName(name))
     return makeError(argv[0] + ": neither a linker (ld, ld.bfd, ld.gold, "
                                "ld.lld, ld.mold) nor a compiler driver");
+  // The driver's own response files, expanded as gcc and clang expand them:
+  // gcc given a `@file` hands collect2 its inputs in a response file of its
+  // own that it deletes on exit, so the `-###` line would name a file that
+  // is gone (and a -fuse-ld= may be inside).
+  Expected<std::vector<std::string>> driver = expandResponseFiles(argv);
+  if (!driver)
+    return driver.takeError();
+  argv = *driver;
   Expected<std::string> text = runDriverDryRun(argv);
   if (!text)
     return text.takeError();
@@ -185,6 +195,9 @@ static void listAllocatorExports(ObjectInfo &object) {
 }
 
 Expected<InputFile *> InputCollector::open(const std::string &path) {
+  if (model.base)
+    if (auto it = model.base->files.find(path); it != model.base->files.end())
+      return it->second.get();
   std::unique_ptr<InputFile> &slot = model.files[path];
   if (slot)
     return slot.get();
@@ -362,9 +375,10 @@ static bool needsAllocator(const LinkModel &model) {
 }
 
 Expected<std::unique_ptr<LinkModel>>
-modelLink(const LinkerInvocation &invocation) {
+modelLink(const LinkerInvocation &invocation, const LinkModel *base) {
   auto model = std::make_unique<LinkModel>();
   model->program = invocation.program;
+  model->base = base;
   Expected<LinkCommand> cmd =
       parseLinkCommand(invocation.args, invocation.flavour);
   if (!cmd)

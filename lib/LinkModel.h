@@ -67,14 +67,20 @@ struct LinkModel {
   bool needsAllocator = false;
   std::vector<Diagnostic> diagnostics; // warnings of the command line model
 
-  // Owns every file opened, one per path.
+  // Owns every file opened, one per path; a variant's files that its base
+  // had opened stay there (modelLink).
   llvm::StringMap<std::unique_ptr<InputFile>> files;
+  const LinkModel *base = nullptr;
 };
 
 // Builds the whole model of `invocation`. Errors (a library not found, an
-// unreadable input) are the ones the linker itself would stop on.
+// unreadable input) are the ones the linker itself would stop on. With
+// `base`, the model of a variant of the same link (the wrapper's rewritten
+// command line), the files `base` opened are used, not read again: `base`
+// must outlive the model.
 llvm::Expected<std::unique_ptr<LinkModel>>
-modelLink(const LinkerInvocation &invocation);
+modelLink(const LinkerInvocation &invocation,
+          const LinkModel *base = nullptr);
 
 // Prints the model: lld-like text, or the JSON object of DESIGN §4.
 void printLinkModel(const LinkModel &model, OutputFormat format,

@@ -7,12 +7,23 @@
 // the diagnostics' `>>>` lines: which input brought which allocator, and why
 // the linker takes it.
 //
+// Two checks look at the allocator's members rather than at its marker.
+// AS004 reads the allocator's own archive. AS003 and the `-static` clash
+// are about the link the linker will run, with the allocator's archive and
+// the `-u` options added (a libc.a(malloc.o) extracted for a symbol only
+// the allocator references is not in the link as given): when the inputs
+// make either possible, that link is modelled once more from the rewritten
+// command line, which costs a second resolution.
+//
 //===----------------------------------------------------------------------===//
 #include "Policy.h"
 
+#include "Rewrite.h"
 #include "Rules.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
 using namespace llvm;
@@ -40,6 +51,76 @@ bool hasCxxRuntime(const LinkModel &model) {
       return true;
   }
   return false;
+}
+
+// The functions of the allocsel ABI (allocators/include/allocsel/allocator.h).
+constexpr StringRef abiFunctions[] = {
+    "allocsel_alloc", "allocsel_dealloc", "allocsel_realloc",
+    "allocsel_realloc_in_place", "allocsel_usable_size"};
+
+// A system library's archive (libc.a, libstdc++.a): its index shows a
+// signature of the system allocator (DESIGN §1, System definitions).
+bool isSystemArchive(const ArchiveFile &archive) {
+  return any_of(archive.index(), [](const ArchiveFile::IndexEntry &e) {
+    const Signature *s = findSignature(e.symbol);
+    return s && s->provider == Provider::System;
+  });
+}
+
+// Whether a system archive of the link defines an entry point of
+// `surface`: only then can the link extract a member of it that clashes
+// with the allocator.
+bool systemArchiveDefines(const LinkModel &model, EntryPointSet surface) {
+  for (const auto &entry : model.files) {
+    const ArchiveFile *archive = entry.second->archive.get();
+    if (!archive)
+      continue;
+    bool defines = any_of(archive->index(), [&](const auto &e) {
+      std::optional<EntryPoint> ep = findEntryPoint(e.symbol);
+      return ep && surface.contains(*ep);
+    });
+    if (defines && isSystemArchive(*archive))
+      return true;
+  }
+  return false;
+}
+
+// The inputs of `model` tagged needs-allocator: an archive by the anchor in
+// its index, an object by its note or anchor.
+Expected<std::vector<NeedsAllocatorTag>>
+needsAllocatorTags(const LinkModel &model) {
+  std::vector<NeedsAllocatorTag> tags;
+  StringRef prefix = ALLOCSEL_NEEDS_ALLOCATOR_ANCHOR_PREFIX;
+  for (size_t i = 0; i < model.inputs.size(); ++i) {
+    const LinkedInput &in = model.inputs[i];
+    if (in.file->object) {
+      if (std::optional<std::string> lib =
+              needsAllocatorLibrary(*in.file->object))
+        tags.push_back({i, *lib, in.path});
+      continue;
+    }
+    if (!in.file->archive)
+      continue;
+    for (const ArchiveFile::IndexEntry &e : in.file->archive->index()) {
+      if (!e.symbol.startswith(prefix))
+        continue;
+      Expected<const ArchiveFile::Member &> member =
+          in.file->archive->member(e.member);
+      if (!member)
+        return withFile(in.path, member.takeError());
+      tags.push_back({i, e.symbol.drop_front(prefix.size()).str(),
+                      memberName(in.path, member->name)});
+      break;
+    }
+  }
+  return tags;
+}
+
+// `a, b, c`, entry points by the names people read.
+std::string entryPointList(EntryPointSet set) {
+  std::vector<std::string> names;
+  set.forEach([&](EntryPoint e) { names.push_back(entryPointDisplayName(e)); });
+  return join(names, ", ");
 }
 
 // The defaults of DESIGN §2, in one place.
@@ -125,6 +206,10 @@ public:
       checkSurface();
       if (Error e = checkSharedLibrary())
         return e;
+      if (Error e = checkReentry())
+        return e;
+      if (Error e = checkLinkWithAllocator())
+        return e;
     }
     return finish();
   }
@@ -132,13 +217,17 @@ public:
 private:
   // A tagged allocator's archive also holds the allocator's own members,
   // which its signature symbols identify again as an untagged allocator of
-  // the same name (liballocsel-jemalloc.a(jemalloc.pic.o)): one allocator.
+  // the same name (liballocsel-jemalloc.a(jemalloc.pic.o)), or, having no
+  // signature, as an unknown one (the shim's members in an allocator on
+  // the ABI): one allocator. A recognised allocator of another name in the
+  // same archive is a second one.
   bool isPartOfTagged(const AllocatorIdentity &id) const {
     if (id.tagged)
       return false;
     StringRef archive = StringRef(id.source).split('(').first;
     return any_of(model.allocators, [&](const FoundAllocator &t) {
-      return t.identity.tagged && t.identity.name == id.name &&
+      return t.identity.tagged &&
+             (t.identity.name == id.name || id.name == "unknown") &&
              StringRef(t.identity.source).split('(').first == archive;
     });
   }
@@ -148,8 +237,7 @@ private:
     std::string who = id.tagged ? id.name : id.name + " (untagged)";
     for (const Extraction &e : model.resolution.extracted)
       if (memberName(model.inputs[e.input].path, e.memberName) == id.source)
-        return who + ": " + id.source + ", extracted for '" +
-               e.symbol.str() + "' referenced by " + e.referencedFrom;
+        return who + ": " + describeExtraction(model, e);
     return who + ": " + id.source + ", requested on the command line";
   }
 
@@ -218,6 +306,8 @@ private:
     s.name = a.name;
     s.how = how;
     s.cls = a.identity.cls;
+    s.onAbi = a.identity.onAbi;
+    s.file = a.archive;
     s.surface = a.identity.surface;
     s.libs = a.identity.libs;
     s.added = std::move(a);
@@ -229,6 +319,8 @@ private:
     s.name = id.name;
     s.how = how;
     s.cls = id.cls;
+    s.onAbi = id.onAbi;
+    s.file = StringRef(id.source).split('(').first.str();
     s.surface = id.surface;
     s.libs = id.libs;
     auto file = model.files.find(id.source);
@@ -386,7 +478,7 @@ private:
     d.privateBinding = !d.exportAllocator;
     if (!s.added)
       return Error::success();
-    Expected<std::unique_ptr<InputFile>> file = InputFile::open(s.added->archive);
+    Expected<InputFile *> file = allocatorFile();
     if (!file)
       return file.takeError();
     Expected<std::vector<uint64_t>> members = (*file)->archive->members();
@@ -414,6 +506,147 @@ private:
     return Error::success();
   }
 
+  // The file holding the selected allocator's members: an input of the
+  // link, or the installed archive, opened once.
+  Expected<InputFile *> allocatorFile() {
+    const Selection &s = *d.selected;
+    auto input = model.files.find(s.file);
+    if (input != model.files.end())
+      return input->second.get();
+    if (!addedFile) {
+      Expected<std::unique_ptr<InputFile>> file = InputFile::open(s.file);
+      if (!file)
+        return file.takeError();
+      addedFile = std::move(*file);
+    }
+    return addedFile.get();
+  }
+
+  // AS004, over the members of an allocator built on the ABI.
+  Error checkReentry() {
+    const Selection &s = *d.selected;
+    if (!s.onAbi)
+      return Error::success();
+    Expected<InputFile *> file = allocatorFile();
+    if (!file)
+      return file.takeError();
+    Expected<MemberGraph> members = fileGraph(**file);
+    if (!members)
+      return members.takeError();
+    if (std::optional<Diagnostic> diag = allocsel::checkReentry(s.name, *members))
+      d.diagnostics.push_back(std::move(*diag));
+    return Error::success();
+  }
+
+  // AS003 and the clash of a system archive's member with the allocator,
+  // in the link the linker will run.
+  Error checkLinkWithAllocator() {
+    const Selection &s = *d.selected;
+    Expected<std::vector<NeedsAllocatorTag>> tags = needsAllocatorTags(model);
+    if (!tags)
+      return tags.takeError();
+    bool clashes = s.cls == AllocatorClass::Overriding &&
+                   systemArchiveDefines(model, s.surface);
+    if (tags->empty() && !clashes)
+      return Error::success();
+    Expected<std::unique_ptr<LinkModel>> linked =
+        modelLink({model.command.flavour, model.program,
+                   rewriteLinkArgs(model, d, /*stampPath=*/"")},
+                  &model);
+    if (!linked)
+      return linked.takeError();
+    auto isAllocatorInput = [&](size_t i) {
+      return (*linked)->inputs[i].path == s.file;
+    };
+    if (!tags->empty()) {
+      Expected<std::vector<NeedsAllocatorTag>> linkedTags =
+          needsAllocatorTags(**linked);
+      if (!linkedTags)
+        return linkedTags.takeError();
+      Expected<MemberGraph> graph = linkGraph(**linked);
+      if (!graph)
+        return graph.takeError();
+      if (std::optional<Diagnostic> diag = checkNeedsAllocator(
+              s.name, *graph, isAllocatorInput, *linkedTags))
+        d.diagnostics.push_back(std::move(*diag));
+    }
+    if (clashes)
+      return checkSystemClash(**linked, isAllocatorInput);
+    return Error::success();
+  }
+
+  // The classic `-static` clash (DESIGN §2): a member of a system archive,
+  // libc.a(malloc.o), is extracted — for a glibc-internal symbol such as
+  // __libc_malloc, or for malloc_trim — and defines what the allocator
+  // defines. Two heaps in one artifact: AS001, with the chain of
+  // extractions that brings the member in (docs/rules.md).
+  Error checkSystemClash(const LinkModel &linked,
+                         function_ref<bool(size_t)> isAllocatorInput) {
+    StringSet<> allocatorDefines;
+    for (size_t i = 0; i < linked.inputs.size(); ++i)
+      if (isAllocatorInput(i) && linked.inputs[i].file->object)
+        for (const Symbol &sym : linked.inputs[i].file->object->symbols)
+          if (sym.isDefined)
+            allocatorDefines.insert(sym.name);
+    for (const Extraction &e : linked.resolution.extracted) {
+      if (!isAllocatorInput(e.input))
+        continue;
+      const LinkedInput &in = linked.inputs[e.input];
+      Expected<const ObjectInfo &> object = in.file->archive->object(e.member);
+      if (!object)
+        return withFile(in.path, object.takeError());
+      for (const Symbol &sym : object->symbols)
+        if (sym.isDefined)
+          allocatorDefines.insert(sym.name);
+    }
+    DenseMap<const ArchiveFile *, bool> systemArchives;
+    auto isSystem = [&](const ArchiveFile &archive) {
+      auto [it, inserted] = systemArchives.try_emplace(&archive, false);
+      if (inserted)
+        it->second = isSystemArchive(archive);
+      return it->second;
+    };
+    for (const Extraction &e : linked.resolution.extracted) {
+      const LinkedInput &in = linked.inputs[e.input];
+      if (isAllocatorInput(e.input) || !isSystem(*in.file->archive))
+        continue;
+      Expected<const ObjectInfo &> object = in.file->archive->object(e.member);
+      if (!object)
+        return withFile(in.path, object.takeError());
+      // A weak definition in the member yields to the allocator's; a
+      // strong one is a "multiple definition", or wins over a weak one.
+      EntryPointSet entryPoints;
+      std::vector<std::string> others;
+      for (const Symbol &sym : object->symbols) {
+        if (!sym.isDefined || sym.isWeak || !allocatorDefines.count(sym.name))
+          continue;
+        if (std::optional<EntryPoint> ep = findEntryPoint(sym.name))
+          entryPoints.insert(*ep);
+        else
+          others.push_back(sym.name.str());
+      }
+      if (entryPoints.empty())
+        continue;
+      std::string member =
+          memberName(sys::path::filename(in.path), e.memberName);
+      std::vector<std::string> lines;
+      for (const Extraction *x : extractionChain(linked, e))
+        lines.push_back((lines.empty() ? "system: " : "") +
+                        describeExtraction(linked, *x));
+      std::string both = entryPointList(entryPoints);
+      if (!others.empty())
+        both += ", " + join(others, ", ");
+      lines.push_back(member + " and allocator '" + d.selected->name +
+                      "' both define " + both);
+      report(Rule::AS001,
+             "duplicate allocator in " + artifact() + ": the system's " +
+                 member + " would be linked beside allocator '" +
+                 d.selected->name + "'",
+             std::move(lines));
+    }
+    return Error::success();
+  }
+
   Decision finish() {
     // In warn mode nothing fails the link: errors are reported as warnings.
     if (d.mode == Mode::Warn)
@@ -428,10 +661,101 @@ private:
   ArrayRef<std::string> searchPath;
   std::vector<const FoundAllocator *> found, sanitizers;
   std::optional<std::string> explicitName;
+  std::unique_ptr<InputFile> addedFile; // see allocatorFile
   Decision d;
 };
 
 } // namespace
+
+std::optional<std::string> needsAllocatorLibrary(const ObjectInfo &object) {
+  if (!object.notes.needsAllocator.empty())
+    return object.notes.needsAllocator.front().name;
+  StringRef prefix = ALLOCSEL_NEEDS_ALLOCATOR_ANCHOR_PREFIX;
+  for (const Symbol &s : object.symbols)
+    if (s.isDefined && s.name.startswith(prefix))
+      return s.name.drop_front(prefix.size()).str();
+  return std::nullopt;
+}
+
+std::optional<Diagnostic>
+checkNeedsAllocator(StringRef name, const MemberGraph &graph,
+                    function_ref<bool(size_t)> isAllocatorInput,
+                    ArrayRef<NeedsAllocatorTag> tags) {
+  auto tagOf = [&](MemberGraph::Node n) -> const NeedsAllocatorTag * {
+    if (isAllocatorInput(graph.input(n)))
+      return nullptr;
+    auto it = find_if(tags, [&](const NeedsAllocatorTag &t) {
+      return t.input == graph.input(n);
+    });
+    return it == tags.end() ? nullptr : &*it;
+  };
+  std::vector<MemberGraph::Node> allocator;
+  for (MemberGraph::Node n = 0; n < graph.size(); ++n)
+    if (isAllocatorInput(graph.input(n)))
+      allocator.push_back(n);
+  std::optional<std::vector<MemberGraph::Step>> chain = graph.findChain(
+      allocator, [&](MemberGraph::Node n) { return tagOf(n) != nullptr; });
+  if (!chain)
+    return std::nullopt;
+  const NeedsAllocatorTag &tag = *tagOf(chain->back().to);
+  Diagnostic diag = makeDiagnostic(
+      Rule::AS003, "allocator '" + name.str() +
+                       "' depends on needs-allocator library '" + tag.library +
+                       "'");
+  diag.provenance = graph.describe(*chain);
+  diag.provenance.push_back(tag.source + ": needs-allocator marker of '" +
+                            tag.library + "'");
+  return diag;
+}
+
+std::optional<Diagnostic> checkReentry(StringRef name,
+                                       const MemberGraph &members) {
+  // The shim's members define entry points and reference none
+  // (allocators/shim/shim.c): the walk does not pass through them, since
+  // that is the way every entry point leads back to the ABI.
+  auto isShim = [&](MemberGraph::Node n) {
+    EntryPointUse use = entryPointUse(members.object(n));
+    return !use.defined.empty() && use.referenced.empty();
+  };
+  auto referencesEntryPoint = [&](MemberGraph::Node n) {
+    return !entryPointUse(members.object(n)).referenced.empty();
+  };
+  std::vector<MemberGraph::Node> abi;
+  for (MemberGraph::Node n = 0; n < members.size(); ++n)
+    if (any_of(members.object(n).symbols, [](const Symbol &s) {
+          return s.isDefined && is_contained(abiFunctions, s.name);
+        }))
+      abi.push_back(n);
+  std::optional<std::vector<MemberGraph::Step>> chain = members.findChain(
+      abi, referencesEntryPoint,
+      [&](MemberGraph::Node n) { return !isShim(n); });
+  if (!chain)
+    return std::nullopt;
+  MemberGraph::Node start = chain->empty()
+                                ? *find_if(abi, referencesEntryPoint)
+                                : chain->front().from;
+  MemberGraph::Node end = chain->empty() ? start : chain->back().to;
+  std::vector<std::string> defined;
+  for (const Symbol &s : members.object(start).symbols)
+    if (s.isDefined && is_contained(abiFunctions, s.name))
+      defined.push_back(s.name.str());
+  std::vector<std::string> referenced;
+  entryPointUse(members.object(end)).referenced.forEach([&](EntryPoint e) {
+    referenced.push_back("'" + entryPointDisplayName(e) + "'");
+  });
+  Diagnostic diag = makeDiagnostic(
+      Rule::AS004, "allocator '" + name.str() +
+                       "' re-enters allocation: its ABI functions reach " +
+                       referenced.front() +
+                       ", which the shim turns back into the ABI");
+  diag.provenance.push_back(members.name(start).str() + " defines " +
+                            join(defined, ", "));
+  for (std::string &line : members.describe(*chain))
+    diag.provenance.push_back(std::move(line));
+  diag.provenance.push_back(members.name(end).str() + " references " +
+                            join(referenced, ", "));
+  return diag;
+}
 
 bool Decision::hasErrors() const {
   return any_of(diagnostics, [](const Diagnostic &diag) {
