@@ -215,34 +215,6 @@ Error commandLineError(const Twine &message) {
   return createStringError(inconvertibleErrorCode(), message);
 }
 
-// Response files, as GNU ld (libiberty's expandargv) and lld read them: GNU
-// quoting, nested files named relative to the current directory.
-//
-// A `@file` that does not exist is left as a literal argument, as libiberty
-// and lld do; it then reads as an input named `@file`, and the linker (and the
-// input layer) reports that it cannot open it. A file that exists but was not
-// expanded is an error: either it includes itself, which LLVM's expansion
-// detects and leaves unexpanded, or it cannot be read.
-Expected<std::vector<std::string>>
-expandResponseFiles(ArrayRef<std::string> args) {
-  BumpPtrAllocator allocator;
-  StringSaver saver(allocator);
-  SmallVector<const char *, 64> argv;
-  for (const std::string &arg : args)
-    argv.push_back(saver.save(arg).data());
-  if (!cl::ExpandResponseFiles(saver, cl::TokenizeGNUCommandLine, argv)) {
-    for (const char *arg : argv) {
-      StringRef s(arg);
-      if (!s.startswith("@") || !sys::fs::exists(s.drop_front()))
-        continue;
-      if (!MemoryBuffer::getFile(s.drop_front()))
-        return commandLineError("cannot read response file " + s);
-      return commandLineError("response file includes itself: " + s);
-    }
-  }
-  return std::vector<std::string>(argv.begin(), argv.end());
-}
-
 // A --defsym expression the resolution can follow: a number, or a symbol
 // whose reference it then sees.
 bool isSimpleExpression(StringRef e) {
@@ -305,6 +277,10 @@ Error Parser::run() {
   bool optionsEnded = false;
   for (; index < args.size(); ++index) {
     StringRef arg = args[index];
+    // lld's option parser skips an empty argument; the other linkers take it
+    // for an input and fail to open it.
+    if (arg.empty() && cmd.flavour == Flavour::Lld)
+      continue;
     // After `--` (getopt's end of options) everything is an input.
     if (optionsEnded || arg.size() < 2 || arg.front() != '-') {
       addInput(LinkInput::Kind::File, arg);
@@ -327,7 +303,7 @@ Error Parser::run() {
       if (index + 1 >= args.size())
         return commandLineError("missing value for option '" + arg + "'");
       value = args[++index];
-      written = (arg + " " + value).str();
+      written = (arg + " " + shellQuote(value)).str();
     }
     if (Error e = handleOption(*m->info, value, written))
       return e;
@@ -616,12 +592,69 @@ std::string cannotModelWarning(StringRef option) {
       .str();
 }
 
+std::string shellQuote(StringRef arg) {
+  if (!arg.empty() &&
+      arg.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == StringRef::npos)
+    return arg.str();
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'')
+      quoted += "'\\''";
+    else
+      quoted += c;
+  }
+  return quoted + "'";
+}
+
+// Each top-level `@file` is expanded on its own, so that every argument is
+// known to come from it.
+//
+// A `@file` that does not exist is left as a literal argument, as libiberty
+// and lld do; it then reads as an input named `@file`, and the linker (and the
+// input layer) reports that it cannot open it. A file that exists but was not
+// expanded is an error: either it includes itself, which LLVM's expansion
+// detects and leaves unexpanded, or it cannot be read.
+Expected<std::vector<std::string>>
+expandResponseFiles(ArrayRef<std::string> args, std::vector<size_t> *origins) {
+  BumpPtrAllocator allocator;
+  StringSaver saver(allocator);
+  std::vector<std::string> expanded;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!StringRef(args[i]).startswith("@")) {
+      expanded.push_back(args[i]);
+    } else {
+      SmallVector<const char *, 64> argv = {saver.save(args[i]).data()};
+      if (!cl::ExpandResponseFiles(saver, cl::TokenizeGNUCommandLine, argv)) {
+        for (StringRef a : argv) {
+          if (!a.startswith("@") || !sys::fs::exists(a.drop_front()))
+            continue;
+          if (!MemoryBuffer::getFile(a.drop_front()))
+            return commandLineError("cannot read response file " + a);
+          return commandLineError("response file includes itself: " + a);
+        }
+      }
+      expanded.insert(expanded.end(), argv.begin(), argv.end());
+    }
+    if (origins)
+      origins->resize(expanded.size(), i);
+  }
+  return expanded;
+}
+
+std::string shellCommand(StringRef program, ArrayRef<std::string> args) {
+  std::string command = shellQuote(program);
+  for (const std::string &arg : args)
+    command += " " + shellQuote(arg);
+  return command;
+}
+
 Expected<LinkCommand> parseLinkCommand(ArrayRef<std::string> args,
                                        Flavour flavour) {
   LinkCommand cmd;
   cmd.flavour = flavour;
   cmd.originalArgs.assign(args.begin(), args.end());
-  Expected<std::vector<std::string>> expanded = expandResponseFiles(args);
+  Expected<std::vector<std::string>> expanded =
+      expandResponseFiles(args, &cmd.argOrigins);
   if (!expanded)
     return expanded.takeError();
   cmd.args = std::move(*expanded);

@@ -81,11 +81,15 @@ struct LinkCommand {
 
   Flavour flavour = Flavour::Bfd;
 
-  // The arguments as given (without the program name), kept so that the
-  // wrapper can rewrite the command by appending to it.
+  // The arguments as given (without the program name): the wrapper keeps
+  // the command's response files as they are (Rewrite.h).
   std::vector<std::string> originalArgs;
   // The same after expanding response files; argIndex values point here.
   std::vector<std::string> args;
+  // For each of `args`, the index in `originalArgs` of the argument it comes
+  // from: every argument of a response file, nested ones included, comes
+  // from its top-level `@file`.
+  std::vector<size_t> argOrigins;
 
   std::vector<LinkInput> inputs;     // in command-line order
   std::vector<std::string> searchDirs; // -L, in order
@@ -139,15 +143,37 @@ struct LinkCommand {
 };
 
 // Reads `args`, the linker's arguments without the program name. Response
-// files are expanded first. Fails on a command line the linker itself would
-// reject: an option missing its value, unbalanced --end-group, --pop-state or
-// --end-lib, nested groups, a response file that includes itself, -r with
-// -shared or -pie.
+// files are expanded first. An empty argument is an input named '' to GNU
+// ld, gold and mold (they fail to open it) and nothing to lld, whose option
+// parser skips empty arguments (llvm::opt::OptTable::ParseArgs). Fails on a
+// command line the linker itself would reject: an option missing its value,
+// unbalanced --end-group, --pop-state or --end-lib, nested groups, a
+// response file that includes itself, -r with -shared or -pie.
 llvm::Expected<LinkCommand> parseLinkCommand(llvm::ArrayRef<std::string> args,
                                              Flavour flavour);
 
+// `args` with their response files expanded as GNU ld, gold, lld and gcc
+// read them (libiberty's expandargv, LLVM's ExpandResponseFiles): `@file`
+// anywhere, GNU quoting, nested files named relative to the current
+// directory. `origins`, if given, receives for each argument returned the
+// index in `args` of the one it comes from. Fails on a response file that
+// includes itself or cannot be read.
+llvm::Expected<std::vector<std::string>>
+expandResponseFiles(llvm::ArrayRef<std::string> args,
+                    std::vector<size_t> *origins = nullptr);
+
 // The text of a warning about an option the model cannot follow.
 std::string cannotModelWarning(llvm::StringRef option);
+
+// `arg` as a POSIX shell would read it back: as is when nothing in it is
+// special to the shell, else in single quotes (`''` for an empty argument).
+// For commands printed to be read (--dry-run, ALLOCSEL_TRACE) and for names
+// in messages, where an empty or blank name would otherwise vanish.
+std::string shellQuote(llvm::StringRef arg);
+
+// `program` and `args`, each shellQuote'd, separated by spaces.
+std::string shellCommand(llvm::StringRef program,
+                         llvm::ArrayRef<std::string> args);
 
 } // namespace allocsel
 

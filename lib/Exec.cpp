@@ -210,14 +210,18 @@ ProcessStatus spawnAndWait(StringRef program, ArrayRef<std::string> argv,
   return spawn(program, argv, env, nullptr);
 }
 
-int shellExitStatus(const ProcessStatus &status, StringRef name) {
+int shellExitStatus(const ProcessStatus &status, StringRef name,
+                    const Twine &aftermath) {
   switch (status.kind) {
   case ProcessStatus::Kind::Exited:
     return status.code;
-  case ProcessStatus::Kind::Signaled:
+  case ProcessStatus::Kind::Signaled: {
+    std::string after = aftermath.str();
     printError(name + " was killed by signal " + Twine(status.code) + " (" +
-               signalName(status.code) + ")");
+               signalName(status.code) + ")" + (after.empty() ? "" : "; ") +
+               after);
     return ExitSignalBase + status.code;
+  }
   case ProcessStatus::Kind::NotStarted:
     printError("cannot run " + name + ": " + status.error);
     return status.code == ENOENT ? ExitNotFound : ExitCannotExecute;

@@ -80,10 +80,12 @@ ProcessStatus spawnAndWait(llvm::StringRef program,
                            const Environment *env = nullptr);
 
 // The status a shell would give for `status`, printing
-//   allocsel: error: <name> was killed by signal 11 (SIGSEGV)
+//   allocsel: error: <name> was killed by signal 11 (SIGSEGV)[; <aftermath>]
 //   allocsel: error: cannot run <name>: <reason>
-// for the cases that are not a plain exit.
-int shellExitStatus(const ProcessStatus &status, llvm::StringRef name);
+// for the cases that are not a plain exit. `aftermath` says what allocsel
+// did about the death (the wrapper removes a partial output).
+int shellExitStatus(const ProcessStatus &status, llvm::StringRef name,
+                    const llvm::Twine &aftermath = "");
 
 // Replaces allocsel by `program`, for a front with nothing left to do once
 // the program runs (the compiler driver: the link's work is done by the

@@ -763,14 +763,11 @@ ArchiveFile::create(MemoryBufferRef buffer) {
       return e;
     return file;
   }
-  for (const Archive::Symbol &sym : ar.symbols()) {
-    Expected<Archive::Child> member = sym.getMember();
-    if (!member)
-      return makeError("symbol index entry '" + sym.getName() +
-                       "': " + toString(member.takeError()));
-    file->symbolIndex.push_back({sym.getName(), member->getChildOffset()});
-  }
-  return file;
+  // K_COFF, what libObject makes of a second `/` member (Microsoft's
+  // linker member): no ELF archive has one, and libObject's reader of its
+  // index crashed on a damaged one (found by fuzzing).
+  return makeError("unsupported archive format: a second '/' member "
+                   "(a COFF archive)");
 }
 
 Expected<std::vector<uint64_t>> ArchiveFile::members() const {
@@ -834,16 +831,22 @@ Expected<std::unique_ptr<InputFile>> InputFile::open(StringRef path,
   file->path = path.str();
   auto fail = [&](const Twine &what) { return fileError(path, what); };
 
+  // What the file system refuses is said as the linkers say it, the name
+  // quoted: an empty name ('' on a command line) must still show.
+  auto cannotOpen = [&](std::error_code ec) {
+    return makeError("cannot open '" + path + "': " + ec.message());
+  };
+
   sys::fs::file_status status;
   if (std::error_code ec = sys::fs::status(path, status))
-    return fail(ec.message());
+    return cannotOpen(ec);
   if (sys::fs::is_directory(status))
     return fail("is a directory");
   // Mapped, not read: a link reads a few members of large archives.
   ErrorOr<std::unique_ptr<MemoryBuffer>> buffer = MemoryBuffer::getFile(
       path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return fail(buffer.getError().message());
+    return cannotOpen(buffer.getError());
   file->buffer = std::move(*buffer);
   MemoryBufferRef ref = file->buffer->getMemBufferRef();
   if (ref.getBufferSize() == 0)

@@ -9,6 +9,7 @@
 
 #include "Diagnostics.h"
 #include "Exec.h"
+#include "LinkModel.h"
 #include "Wrapper.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -295,6 +296,24 @@ int runDriver(ArrayRef<std::string> command, const WrapperOptions &options) {
   return execProgram(*driver, argv, env);
 }
 
+// A dry run of a driver command starts nothing but the driver's `-###`,
+// which prints the link step it would run (DESIGN §3.1); on that line the
+// decision is the one the personality would make. A compile would run
+// unchanged.
+int dryRunDriver(ArrayRef<std::string> command, const WrapperOptions &options) {
+  if (isCompileOnly(command.drop_front())) {
+    outs() << shellCommand(command[0], command.drop_front()) << "\n";
+    return ExitOk;
+  }
+  Expected<LinkerInvocation> link = linkerCommand(command);
+  if (!link) {
+    printError(toString(link.takeError()));
+    return ExitUsage;
+  }
+  return runLinkerPersonality(link->flavour, link->program, link->args,
+                              options);
+}
+
 // The settings of the environment, or an error printed once.
 std::optional<WrapperOptions> environmentOptions(const Environment &env) {
   std::vector<std::string> unknown;
@@ -394,30 +413,13 @@ Flavour linkerFlavour(StringRef path, const Environment &env) {
 
 namespace {
 
-// `arg` as a shell would read it back, quoted only when it has to be.
-std::string shellQuote(StringRef arg) {
-  if (!arg.empty() &&
-      arg.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == StringRef::npos)
-    return arg.str();
-  std::string quoted = "'";
-  for (char c : arg) {
-    if (c == '\'')
-      quoted += "'\\''";
-    else
-      quoted += c;
-  }
-  return quoted + "'";
-}
-
 // ALLOCSEL_TRACE: one line per linker run, appended with a single write so
 // that parallel links do not interleave within a line.
 void writeTrace(StringRef file, Flavour flavour, StringRef realLinker,
                 ArrayRef<std::string> args) {
   std::string line =
-      (flavourName(flavour) + " " + shellQuote(realLinker)).str();
-  for (const std::string &a : args)
-    line += " " + shellQuote(a);
-  line += "\n";
+      (flavourName(flavour) + " " + shellCommand(realLinker, args) + "\n")
+          .str();
   std::string path = file.str();
   int fd =
       ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
@@ -466,18 +468,30 @@ int runLinkerFront(StringRef name, ArrayRef<std::string> args,
 bool isLinkerQuery(ArrayRef<std::string> args) {
   // All four linkers print and exit on --version and --help (one or two
   // dashes) whatever else is given; -v and -V print the version and go on
-  // linking, so they are a query only when nothing else is given.
+  // linking, so they are a query only when nothing else is given but an
+  // emulation: libtool's LD is `ld -m elf_x86_64`, and it asks `$LD -v`.
   for (StringRef a : args)
     if (a == "--version" || a == "-version" || a == "--help" || a == "-help")
       return true;
-  return !args.empty() &&
-         llvm::all_of(args, [](StringRef a) { return a == "-v" || a == "-V"; });
+  bool asked = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-v" || args[i] == "-V")
+      asked = true;
+    else if (args[i] == "-m" && i + 1 < args.size())
+      ++i;
+    else
+      return false;
+  }
+  return asked;
 }
 
 int runLinkerPersonality(Flavour flavour, const std::string &realLinker,
                          std::vector<std::string> args,
                          const WrapperOptions &options) {
-  if (std::optional<std::string> trace = options.get(WrapperOption::Trace))
+  // --dry-run: the linker is not run, its command is printed instead.
+  bool dryRun = options.flag(WrapperOption::DryRun);
+  if (std::optional<std::string> trace = options.get(WrapperOption::Trace);
+      trace && !dryRun)
     writeTrace(*trace, flavour, realLinker, args);
 
   // The decision: model, decide, rewrite, run, verify (Wrapper.h). The
@@ -486,15 +500,19 @@ int runLinkerPersonality(Flavour flavour, const std::string &realLinker,
   Environment env = Environment::current();
   env.set(wrapperOptionInfo(WrapperOption::ActiveLinker).envVar, realLinker);
   auto runLinker = [&](ArrayRef<std::string> linkerArgs) {
+    if (dryRun) {
+      outs() << shellCommand(realLinker, linkerArgs) << "\n";
+      return ProcessStatus{ProcessStatus::Kind::Exited, 0, {}};
+    }
     std::vector<std::string> argv;
     argv.reserve(linkerArgs.size() + 1);
     argv.push_back(realLinker);
     argv.insert(argv.end(), linkerArgs.begin(), linkerArgs.end());
-    return shellExitStatus(spawnAndWait(realLinker, argv, &env), realLinker);
+    return spawnAndWait(realLinker, argv, &env);
   };
   // `ld --version` from configure or libtool links nothing: no decision.
   if (isLinkerQuery(args))
-    return runLinker(args);
+    return shellExitStatus(runLinker(args), realLinker);
   return linkWithAllocator(flavour, realLinker, args, options, runLinker);
 }
 
@@ -558,6 +576,8 @@ int runLinkCommand(ArrayRef<std::string> command, const WrapperOptions &given) {
 
   if (isLinkerName(cmd[0]))
     return runLinkerFront(cmd[0], ArrayRef(cmd).drop_front(), *options, env);
+  if (options->flag(WrapperOption::DryRun))
+    return dryRunDriver(cmd, *options);
   return runDriver(cmd, *options);
 }
 

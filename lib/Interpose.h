@@ -77,9 +77,10 @@ bool isLauncherForm(llvm::StringRef arg,
 // without argv[0].
 int runLauncher(llvm::ArrayRef<std::string> args);
 
-// `allocsel link [opts] -- <program> <args...>` without --dry-run: the
-// command's program is a driver or a linker, `options` are those given to
-// `link` (they override the environment's).
+// `allocsel link [opts] -- <program> <args...>` but --dry-run --explain:
+// the command's program is a driver or a linker, `options` are those given
+// to `link` (they override the environment's). With --dry-run a driver is
+// not run, only asked with `-###` for its link step.
 int runLinkCommand(llvm::ArrayRef<std::string> command,
                    const WrapperOptions &options);
 
@@ -118,8 +119,8 @@ Flavour linkerFlavour(llvm::StringRef path, const Environment &env);
 bool isAllocsel(llvm::StringRef path);
 
 // An ld command that asks and links nothing (`--version`, `--help`, a lone
-// `-v`): configure scripts and libtool run these through LD. It runs
-// unchanged, like a compile on the driver side.
+// `-v`, also after `-m <emulation>`): configure scripts and libtool run
+// these through LD. It runs unchanged, like a compile on the driver side.
 bool isLinkerQuery(llvm::ArrayRef<std::string> args);
 
 // THE SEAM. Every link through allocsel ends here, whichever front started

@@ -137,8 +137,8 @@ LibrarySearch::findScriptInput(StringRef name, bool isLibrary, bool isStatic,
     if (std::optional<std::string> path = findInDirs(name))
       return *path;
   return createStringError(inconvertibleErrorCode(),
-                           scriptPath + ": cannot find " + name +
-                               " inside the script");
+                           scriptPath + ": cannot find '" + name +
+                               "' inside the script");
 }
 
 } // namespace allocsel

@@ -407,7 +407,7 @@ Error Parser::parseInclude(const Token &cmd) {
     return name.takeError();
   std::optional<std::string> found = findInclude(*name, path, includeDirs);
   if (!found)
-    return error(cmd, "cannot find script file " + *name);
+    return error(cmd, "cannot find script file '" + *name + "'");
 
   std::string id = identity(*found);
   if (is_contained(includeStack, id)) {

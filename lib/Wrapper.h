@@ -18,6 +18,7 @@
 #define ALLOCSEL_WRAPPER_H
 
 #include "CommandLine.h"
+#include "Exec.h"
 #include "WrapperOptions.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -30,13 +31,13 @@ namespace allocsel {
 
 // Runs one link of `flavour` with the linker's arguments `args` (without
 // argv[0]) under `options`; `runLinker` runs the real linker on the
-// rewritten arguments and returns its exit status, which is returned
-// unchanged when the link fails.
-int linkWithAllocator(Flavour flavour, llvm::StringRef realLinker,
-                      llvm::ArrayRef<std::string> args,
-                      const WrapperOptions &options,
-                      llvm::function_ref<int(llvm::ArrayRef<std::string>)>
-                          runLinker);
+// rewritten arguments and says how it ended. A failed link returns the
+// status a shell would give (the linker's own exit status, 128+N for a
+// death by signal N, after removing the partial output it may have left).
+int linkWithAllocator(
+    Flavour flavour, llvm::StringRef realLinker,
+    llvm::ArrayRef<std::string> args, const WrapperOptions &options,
+    llvm::function_ref<ProcessStatus(llvm::ArrayRef<std::string>)> runLinker);
 
 } // namespace allocsel
 

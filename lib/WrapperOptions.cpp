@@ -152,7 +152,7 @@ bool WrapperOptions::flag(WrapperOption id) const {
 
 void WrapperOptions::exportTo(Environment &env) const {
   for (const WrapperOptionInfo &info : table)
-    if (std::optional<std::string> v = get(info.id))
+    if (std::optional<std::string> v = get(info.id); v && !info.envVar.empty())
       env.set(info.envVar, *v);
 }
 

@@ -319,7 +319,7 @@ TEST_F(LinkerScriptInclude, Missing) {
   Expected<LinkerScript> s = parseLinkerScript(read(top), top);
   ASSERT_FALSE(bool(s));
   EXPECT_EQ(toString(s.takeError()),
-            top + ":2: cannot find script file nowhere.ld");
+            top + ":2: cannot find script file 'nowhere.ld'");
 }
 
 TEST_F(LinkerScriptInclude, Loop) {

@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <unistd.h>
 
 using namespace allocsel;
 
@@ -45,9 +46,19 @@ static void onFatalError(void *, const char *reason, bool) {
   _Exit(ExitUsage);
 }
 
+// Out of memory, in allocsel or in LLVM (InitLLVM's new handler lands
+// here): one line and the status of a link that could not be modelled,
+// before any linker has run. Nothing here may allocate.
+static void onOutOfMemory(void *, const char *, bool) {
+  static const char message[] = "allocsel: error: out of memory\n";
+  (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+  _Exit(ExitUsage);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::install_fatal_error_handler(onFatalError);
+  llvm::install_bad_alloc_error_handler(onOutOfMemory);
   // Run as ld, ld.lld, allocsel-cc, ...: a front (lib/Interpose.h).
   if (frontKind(argv[0]) != FrontKind::Tool)
     return runPersonality(argc, argv);
@@ -67,15 +78,19 @@ int main(int argc, char **argv) {
       ->required();
   addFormatOption(*inspect, inspectFormat);
 
-  // `link [--dry-run] [--explain] [--format] -- <ld-or-driver> <args...>`
+  // `link [options] -- <ld-or-driver> <args...>`: the link through allocsel;
+  // with --dry-run what it would run, with --dry-run --explain the model.
   std::vector<std::string> linkArgv;
   bool linkDryRun = false, linkExplain = false;
   OutputFormat linkFormat = OutputFormat::Text;
   CLI::App *link = app.add_subcommand(
-      "link", "Model a link: the inputs the linker takes, the archive "
-              "members it extracts and why, the allocators among them");
-  link->add_flag("--dry-run", linkDryRun, "Model the link, do not run it");
-  link->add_flag("--explain", linkExplain, "Print the model");
+      "link", "Link through allocsel: choose the allocator, enforce the "
+              "rules, run the linker, verify the output");
+  link->add_flag("--dry-run", linkDryRun,
+                 wrapperOptionInfo(WrapperOption::DryRun).help.str() +
+                     "; with --explain, print the model of the link");
+  link->add_flag("--explain", linkExplain,
+                 wrapperOptionInfo(WrapperOption::Explain).help.str());
   addFormatOption(*link, linkFormat);
   link->add_option("COMMAND", linkArgv,
                    "The linker or compiler driver command, after --")
@@ -187,26 +202,24 @@ int main(int argc, char **argv) {
   }
   if (*check)
     return runCheck(checkOptions, llvm::outs());
-  if (*link && !linkDryRun) {
+  if (*link) {
+    // The model alone, the JSON contract of DESIGN §4 (LinkModel.h).
+    if (linkDryRun && linkExplain)
+      return explainLink(linkArgv, linkFormat, llvm::outs());
     WrapperOptions options;
     for (auto &[id, value] : linkSettings)
       if (llvm::Error e = options.setFromOption(id, value)) {
         printError(llvm::toString(std::move(e)));
         return ExitUsage;
       }
+    if (linkDryRun)
+      options.set(WrapperOption::DryRun, "1");
     if (linkExplain)
       options.set(WrapperOption::Explain, "1");
     if (link->count("--format"))
       options.set(WrapperOption::Format,
                   linkFormat == OutputFormat::Json ? "json" : "text");
     return runLinkCommand(linkArgv, options);
-  }
-  if (*link) {
-    if (!linkExplain) {
-      printError("link: only --dry-run --explain is implemented yet");
-      return ExitUsage;
-    }
-    return explainLink(linkArgv, linkFormat, llvm::outs());
   }
   return ExitUsage;
 }
