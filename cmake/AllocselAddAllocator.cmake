@@ -100,13 +100,19 @@ endif()
 
 include_guard(GLOBAL)
 
-set(_ALLOCSEL_ADD_ALLOCATOR_FILE "${CMAKE_CURRENT_LIST_FILE}")
-if(NOT DEFINED ALLOCSEL_INCLUDE_DIR)
-  set(ALLOCSEL_INCLUDE_DIR "${CMAKE_CURRENT_LIST_DIR}/../allocators/include")
-endif()
-if(NOT DEFINED ALLOCSEL_SHIM_DIR)
-  set(ALLOCSEL_SHIM_DIR "${CMAKE_CURRENT_LIST_DIR}/../allocators/shim")
-endif()
+# A directory of allocsel's sources: the knob `var` if the project (or the
+# installed package) set it, else `relative` to this file in allocsel's
+# source tree. Looked up when a function runs, not when this file is
+# included: a project that vendors allocsel (add_subdirectory) first
+# includes it from allocsel's own directory, whose variables the project's
+# directories never see.
+function(_allocsel_source_dir out var relative)
+  if(${var})
+    set(${out} "${${var}}" PARENT_SCOPE)
+  else()
+    set(${out} "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../${relative}" PARENT_SCOPE)
+  endif()
+endfunction()
 
 # The shim as one object library, created on first use and shared by every
 # ABI-based allocator of the project. Its C and C++ halves are separate
@@ -119,8 +125,8 @@ function(_allocsel_shim_target out)
       message(FATAL_ERROR "allocsel_add_allocator: an ABI allocator needs the "
                           "C and CXX languages enabled (the shim is C and C++)")
     endif()
-    add_library(allocsel_shim OBJECT "${ALLOCSEL_SHIM_DIR}/shim.c"
-                                     "${ALLOCSEL_SHIM_DIR}/shim_cxx.cpp")
+    _allocsel_source_dir(shim ALLOCSEL_SHIM_DIR allocators/shim)
+    add_library(allocsel_shim OBJECT "${shim}/shim.c" "${shim}/shim_cxx.cpp")
     _allocsel_allocator_flags(allocsel_shim)
     # ISO C++17 aligned new; the shim is built at that level whatever the
     # project uses.
@@ -135,7 +141,8 @@ endfunction()
 # does not turn the allocator's own code back into calls of the entry points
 # it defines (gcc rewrites malloc+memset into calloc, for one).
 function(_allocsel_allocator_flags target)
-  target_include_directories(${target} PRIVATE "${ALLOCSEL_INCLUDE_DIR}")
+  _allocsel_source_dir(include ALLOCSEL_INCLUDE_DIR allocators/include)
+  target_include_directories(${target} PRIVATE "${include}")
   target_compile_options(${target} PRIVATE -fno-lto -fno-builtin)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON
                                              INTERPROCEDURAL_OPTIMIZATION OFF)
@@ -232,6 +239,9 @@ ALLOCSEL_ALLOCATOR_MARKER(${name}, ${flags}, \"${libs_string}\");
     ALLOCSEL_ALLOCATOR_NAME ${name}
     ALLOCSEL_ALLOCATOR_CLASS ${ARG_CLASS}
     ALLOCSEL_ALLOCATOR_LIBS "${libs}")
+  # allocsel_enable() orders links after the allocators the tool ships,
+  # when they are built with the project (allocsel.cmake).
+  set_property(GLOBAL APPEND PROPERTY ALLOCSEL_ALLOCATOR_TARGETS ${target})
   if(ALLOCSEL_ALLOCATOR_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES
       ARCHIVE_OUTPUT_DIRECTORY "${ALLOCSEL_ALLOCATOR_OUTPUT_DIR}/${name}")
@@ -251,7 +261,7 @@ ALLOCSEL_ALLOCATOR_MARKER(${name}, ${flags}, \"${libs_string}\");
               "-DALLOCSEL_MERGE_IMPORTED=${imported}"
               "-DALLOCSEL_MERGE_AR=${CMAKE_AR}"
               "-DALLOCSEL_MERGE_WORK=${gen}/merge"
-              -P "${_ALLOCSEL_ADD_ALLOCATOR_FILE}"
+              -P "${CMAKE_CURRENT_FUNCTION_LIST_FILE}"
       COMMENT "Merging ${imported} into liballocsel-${name}.a"
       VERBATIM)
   endif()

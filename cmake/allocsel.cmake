@@ -2,9 +2,14 @@
 # uses:
 #   installed   find_package(allocsel CONFIG) loads allocselConfig.cmake,
 #               which sets the installed paths and includes this file;
-#   in-tree     include(<allocsel source>/cmake/allocsel.cmake) in a project
-#               that also builds allocsel (add_subdirectory): the tool is the
-#               `allocsel` target's binary, and every link waits for it.
+#   in-tree     include(<allocsel source>/cmake/allocsel.cmake), or
+#               include(allocsel) with that directory in CMAKE_MODULE_PATH,
+#               without installing allocsel. The tool is ALLOCSEL_EXECUTABLE
+#               if set (an allocsel build tree's bin/allocsel), else the
+#               `allocsel` target of a project that vendors allocsel
+#               (add_subdirectory before the include: every link then waits
+#               for the tool and for allocsel's allocators), else allocsel
+#               on PATH.
 #
 #   allocsel_add_allocator(<name> ...)          AllocselAddAllocator.cmake
 #   allocsel_enable()                           every C/C++ link through allocsel
@@ -26,6 +31,9 @@
 #   ALLOCSEL_DEFAULT_SHARED  default allocator of shared libs  (--default-shared)
 #   ALLOCSEL_MODE            enforce | warn | off              (--mode)
 #   ALLOCSEL_EXECUTABLE      the allocsel program
+# The allocators shipped with the tool are the ones it finds itself,
+# <dir of the allocsel binary>/../lib/allocsel (installed and in a build
+# tree alike), unless allocselConfig.cmake names them.
 #
 # Allocators a project declares with allocsel_add_allocator() are built into
 # ALLOCSEL_ALLOCATOR_OUTPUT_DIR (default <build>/allocsel-allocators/<name>/),
@@ -34,10 +42,6 @@
 
 include_guard(GLOBAL)
 
-# Paths, unless allocselConfig.cmake already set the installed ones.
-if(NOT DEFINED ALLOCSEL_INSTALLED_ALLOCATOR_DIR)
-  set(ALLOCSEL_INSTALLED_ALLOCATOR_DIR "")
-endif()
 if(NOT DEFINED ALLOCSEL_ALLOCATOR_OUTPUT_DIR)
   set(ALLOCSEL_ALLOCATOR_OUTPUT_DIR "${CMAKE_BINARY_DIR}/allocsel-allocators")
 endif()
@@ -61,11 +65,22 @@ if(NOT ALLOCSEL_EXECUTABLE)
     # path is the one allocsel's own build gives its binary.
     get_target_property(_allocsel_bindir allocsel RUNTIME_OUTPUT_DIRECTORY)
     set(ALLOCSEL_EXECUTABLE "${_allocsel_bindir}/allocsel")
-    set(ALLOCSEL_INSTALLED_ALLOCATOR_DIR "${_allocsel_bindir}/../lib/allocsel")
     unset(_allocsel_bindir)
   else()
     find_program(ALLOCSEL_EXECUTABLE allocsel REQUIRED)
   endif()
+endif()
+# Where that tool finds its allocators by itself. The launcher's
+# --allocator-path replaces that search, so it has to name the directory.
+if(NOT ALLOCSEL_INSTALLED_ALLOCATOR_DIR)
+  # allocsel looks beside its real path (/proc/self/exe), not a symlink's.
+  file(REAL_PATH "${ALLOCSEL_EXECUTABLE}" _allocsel_real)
+  cmake_path(GET _allocsel_real PARENT_PATH _allocsel_bindir)
+  cmake_path(GET _allocsel_bindir PARENT_PATH _allocsel_prefix)
+  set(ALLOCSEL_INSTALLED_ALLOCATOR_DIR "${_allocsel_prefix}/lib/allocsel")
+  unset(_allocsel_real)
+  unset(_allocsel_bindir)
+  unset(_allocsel_prefix)
 endif()
 
 # The launcher list for one allocator choice (empty: the defaults).
@@ -82,11 +97,7 @@ function(_allocsel_launcher out allocator)
   endif()
   # Project allocators first, then the installed ones (the path replaces
   # allocsel's default directory, so both are named).
-  set(path "${ALLOCSEL_ALLOCATOR_OUTPUT_DIR}")
-  if(ALLOCSEL_INSTALLED_ALLOCATOR_DIR)
-    string(APPEND path ":${ALLOCSEL_INSTALLED_ALLOCATOR_DIR}")
-  endif()
-  list(APPEND launcher "--allocator-path=${path}")
+  list(APPEND launcher "--allocator-path=${ALLOCSEL_ALLOCATOR_OUTPUT_DIR}:${ALLOCSEL_INSTALLED_ALLOCATOR_DIR}")
   if(allocator)
     list(APPEND launcher "--allocator=${allocator}")
   endif()
@@ -161,9 +172,35 @@ function(_allocsel_depend_on_allocator target name)
   endif()
 endfunction()
 
+# The allocator targets of this build that the tool finds by itself, in
+# ALLOCSEL_INSTALLED_ALLOCATOR_DIR: allocsel's own, when it is vendored.
+function(_allocsel_shipped_allocators out)
+  # Both sides resolved alike (ALLOCSEL_INSTALLED_ALLOCATOR_DIR comes from a
+  # real path).
+  file(REAL_PATH "${ALLOCSEL_INSTALLED_ALLOCATOR_DIR}" shipped_dir)
+  get_property(allocators GLOBAL PROPERTY ALLOCSEL_ALLOCATOR_TARGETS)
+  set(shipped)
+  foreach(target IN LISTS allocators)
+    get_target_property(dir ${target} ARCHIVE_OUTPUT_DIRECTORY)
+    file(REAL_PATH "${dir}/.." dir)
+    if(dir STREQUAL shipped_dir)
+      list(APPEND shipped ${target})
+    endif()
+  endforeach()
+  set(${out} "${shipped}" PARENT_SCOPE)
+endfunction()
+
 # Deferred to the end of the top directory: every linked target waits for
-# the project's allocators (a default may name one) and, in-tree, the tool.
+# the allocators the defaults name, and for the tool and the allocators it
+# ships when they are built here (a built-in default, jemalloc, is one of
+# them: a link that ran before its archive exists would quietly fall back
+# to system). A changed default allocator also relinks.
 function(_allocsel_add_link_dependencies dir)
+  _allocsel_shipped_allocators(shipped)
+  _allocsel_add_link_dependencies_in("${dir}" "${shipped}")
+endfunction()
+
+function(_allocsel_add_link_dependencies_in dir shipped)
   get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
   foreach(target IN LISTS targets)
     get_target_property(type ${target} TYPE)
@@ -171,6 +208,9 @@ function(_allocsel_add_link_dependencies dir)
     if(NOT type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$"
        OR NOT launcher)
       continue()
+    endif()
+    if(shipped)
+      add_dependencies(${target} ${shipped})
     endif()
     foreach(name IN ITEMS ${ALLOCSEL_DEFAULT_EXE} ${ALLOCSEL_DEFAULT_SHARED})
       _allocsel_depend_on_allocator(${target} ${name})
@@ -181,6 +221,6 @@ function(_allocsel_add_link_dependencies dir)
   endforeach()
   get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
   foreach(sub IN LISTS subdirs)
-    _allocsel_add_link_dependencies("${sub}")
+    _allocsel_add_link_dependencies_in("${sub}" "${shipped}")
   endforeach()
 endfunction()

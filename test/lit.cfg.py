@@ -34,8 +34,11 @@ config.substitutions.append(("%allocsel_build", config.allocsel_obj_root))
 # The allocator archives the build made (test/conformance links with them).
 config.substitutions.append(("%allocsel_allocators", config.allocsel_allocator_dir))
 
-# Features for the real toolchains an end-to-end test needs.
+# Features for the real toolchains an end-to-end test needs, and the build
+# systems test/build-systems drives.
 for tool, feature in [("ld.bfd", "ld.bfd"), ("ld.gold", "ld.gold"), ("ld.lld", "ld.lld"),
-                      ("ld.mold", "ld.mold"), ("gcc", "gcc"), ("clang", "clang")]:
+                      ("ld.mold", "ld.mold"), ("gcc", "gcc"), ("clang", "clang"),
+                      ("meson", "meson"), ("autoreconf", "autoconf"),
+                      ("automake", "automake"), ("libtoolize", "libtool")]:
     if shutil.which(tool):
         config.available_features.add(feature)
