@@ -27,12 +27,18 @@ template <typename T> void put(std::string &out, const T &v) {
   out.append(reinterpret_cast<const char *>(&v), sizeof(v));
 }
 
+// At most this many tables: a GCC object has one, `ld -r` of a few LTO
+// objects one each. Without a cap, an input of repeated `ff ff ff ff` (a
+// dictionary entry the fuzzer soon learns) became thousands of sections,
+// and building them, not reading them, took most of each run.
+constexpr int maxTables = 8;
+
 // A relocatable ELF64LE object: the symbol tables as sections
 // `.gnu.lto_.symtab.<i>`, then .symtab/.strtab defining __gnu_lto_slim,
 // then .shstrtab. `compressed` marks the first table SHF_COMPRESSED.
 std::string wrap(StringRef tables, bool compressed) {
-  SmallVector<StringRef, 4> parts;
-  tables.split(parts, StringRef("\xff\xff\xff\xff", 4));
+  SmallVector<StringRef, maxTables> parts;
+  tables.split(parts, StringRef("\xff\xff\xff\xff", 4), maxTables - 1);
   std::string shstrtab(1, '\0');
   std::string body;
   std::vector<ELF::Elf64_Shdr> headers(1); // the null section

@@ -4,7 +4,9 @@
 // with no include directories. The text after a lone `@@@@` line is written
 // to `inc.ld` first, so `INCLUDE inc.ld` (and INCLUDE loops through it) are
 // reached. An INCLUDE of a path (a script with both `INCLUDE` and a `/`)
-// is not fuzzed: it would read the machine's files.
+// is not fuzzed: it would read the machine's files. An input may have an
+// empty name: `INPUT("")` names the file '', which the link then cannot
+// find, as GNU ld cannot (test/wrapper/input-errors.test).
 //
 //===----------------------------------------------------------------------===//
 #include "FuzzSupport.h"
@@ -46,10 +48,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                abort(); // lines are 1-based
                            });
     fuzz::consume(std::move(e));
-    return 0;
   }
-  for (const ScriptInput &input : script->inputs)
-    if (input.name.empty())
-      abort();
   return 0;
 }

@@ -4,6 +4,8 @@
 #include "Rules.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/BinaryFormat/Magic.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 using namespace llvm;
@@ -160,14 +162,37 @@ private:
 
 } // namespace
 
+static bool isElf(file_magic magic) {
+  return magic == file_magic::elf || magic == file_magic::elf_relocatable ||
+         magic == file_magic::elf_executable ||
+         magic == file_magic::elf_shared_object;
+}
+
 Expected<std::vector<Diagnostic>> verifyOutput(const LinkModel &model,
                                                const Decision &decision) {
-  Expected<std::unique_ptr<InputFile>> file =
-      InputFile::open(model.command.output);
+  const std::string &path = model.command.output;
+  // `-o /dev/null`: a link made only to see that it links (configure
+  // checks). Nothing was kept, nothing can be read back.
+  sys::fs::file_status status;
+  if (!sys::fs::status(path, status) &&
+      status.type() != sys::fs::file_type::regular_file)
+    return std::vector<Diagnostic>();
+  // A raw image (--oformat binary, OUTPUT_FORMAT(ihex) in a script, for
+  // firmware) has no notes or symbols to read back, and the stamp's
+  // allocated note went into the image itself, ahead of the code: say so
+  // rather than "unknown file format". (An output that cannot be read at
+  // all is InputFile::open's to explain.)
+  file_magic magic;
+  if (!identify_magic(path, magic) && !isElf(magic))
+    return fileError(path, "not an ELF file (--oformat, OUTPUT_FORMAT): "
+                           "allocsel cannot verify a raw image, and its "
+                           "stamp is inside it; link raw images with "
+                           "ALLOCSEL_MODE=off");
+  Expected<std::unique_ptr<InputFile>> file = InputFile::open(path);
   if (!file)
     return file.takeError();
   if (!(*file)->object)
-    return fileError(model.command.output, "the output is not an ELF file");
+    return fileError(path, "the output is not an ELF file");
   return Verifier(model, decision, *(*file)->object).run();
 }
 

@@ -248,9 +248,9 @@ int linkWithAllocator(
 
   if (std::optional<std::string> changed = inputs.changed()) {
     std::string removed = removedOutput(output);
-    printError(toString(fileError(
-        *changed, "changed during the link, after allocsel read it" +
-                      (removed.empty() ? "" : "; " + removed))));
+    printError(toString(
+        fileError(*changed, "changed during the link, after allocsel read it" +
+                                (removed.empty() ? "" : "; " + removed))));
     return ExitUsage;
   }
 
