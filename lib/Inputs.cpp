@@ -22,6 +22,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cstring>
+
 using namespace llvm;
 using namespace llvm::object;
 
@@ -649,34 +651,62 @@ Expected<ObjectInfo> readObject(MemoryBufferRef buffer, ReadMode mode) {
 
 //===- Archives -----------------------------------------------------------===//
 
+uint64_t ArchiveFile::readIndexWord(size_t at) const {
+  const char *p = indexTable.data() + at;
+  if (wordSize == 8)
+    return bigEndian ? support::endian::read64be(p)
+                     : support::endian::read64le(p);
+  return bigEndian ? support::endian::read32be(p) : support::endian::read32le(p);
+}
+
+ArchiveFile::IndexEntry ArchiveFile::indexEntry(size_t i) const {
+  // Every name was checked to end inside the index when it was read.
+  const char *name = indexTable.data() + nameOffsets[i];
+  size_t size = namesFollowOneAnother ? nameOffsets[i + 1] - nameOffsets[i] - 1
+                                      : strlen(name);
+  return {StringRef(name, size), readIndexWord(memberWords + i * memberStride)};
+}
+
+// Where each name of the index starts. Offsets are kept in 32 bits: an
+// index of 4 GiB is refused.
+static Error checkIndexSize(StringRef table) {
+  if (table.size() > UINT32_MAX)
+    return makeError("symbol index of " + Twine(table.size()) +
+                     " bytes is larger than allocsel reads (4 GiB)");
+  return Error::success();
+}
+
 // The GNU symbol index (`/`, or `/SYM64/` with 8-byte words): a big-endian
 // count, as many member offsets, then as many NUL-terminated names. It is
 // read here directly: libObject's Archive::Symbol::getMember parses the
 // member's header for every symbol, which was over a third of modelling a
 // link against LLVM's 167 archives (140,000 symbols; bench/large-link.sh).
-static Error readGnuIndex(StringRef table, bool is64,
-                          std::vector<ArchiveFile::IndexEntry> &out) {
-  size_t word = is64 ? 8 : 4;
-  auto readWord = [&](size_t at) -> uint64_t {
-    return is64 ? support::endian::read64be(table.data() + at)
-                : support::endian::read32be(table.data() + at);
-  };
-  if (table.size() < word)
+Error ArchiveFile::readGnuIndex(bool is64) {
+  wordSize = is64 ? 8 : 4;
+  bigEndian = true;
+  if (Error e = checkIndexSize(indexTable))
+    return e;
+  if (indexTable.size() < wordSize)
     return makeError("truncated symbol index");
-  uint64_t count = readWord(0);
-  if (count > (table.size() - word) / word)
+  uint64_t count = readIndexWord(0);
+  if (count > (indexTable.size() - wordSize) / wordSize)
     return makeError("symbol index of " + Twine(count) +
                      " entries is larger than its member");
-  out.reserve(count);
-  size_t names = word * (count + 1);
+  memberWords = wordSize;
+  memberStride = wordSize;
+  namesFollowOneAnother = true;
+  nameOffsets.reserve(count + 1);
+  size_t name = wordSize * (count + 1);
   for (uint64_t i = 0; i < count; ++i) {
-    size_t end = table.find('\0', names);
+    size_t end = indexTable.find('\0', name);
     if (end == StringRef::npos)
       return makeError("symbol index entry " + Twine(i) +
                        ": name runs past the end of the index");
-    out.push_back({table.slice(names, end), readWord(word * (i + 1))});
-    names = end + 1;
+    nameOffsets.push_back(name);
+    name = end + 1;
   }
+  nameOffsets.push_back(name);
+  entries = count;
   return Error::success();
 }
 
@@ -686,37 +716,38 @@ static Error readGnuIndex(StringRef table, bool is64,
 // names. Read here too, since libObject's Archive::Symbol::getMember trusts
 // the member offset: one past the end of the archive made it read a header
 // there (found by fuzzing; test/inspect/malformed-archive-index.test).
-static Error readBsdIndex(StringRef table, bool is64,
-                          std::vector<ArchiveFile::IndexEntry> &out) {
-  size_t word = is64 ? 8 : 4;
-  auto readWord = [&](size_t at) -> uint64_t {
-    return is64 ? support::endian::read64le(table.data() + at)
-                : support::endian::read32le(table.data() + at);
-  };
-  if (table.size() < word)
+Error ArchiveFile::readBsdIndex(bool is64) {
+  wordSize = is64 ? 8 : 4;
+  bigEndian = false;
+  if (Error e = checkIndexSize(indexTable))
+    return e;
+  if (indexTable.size() < wordSize)
     return makeError("truncated symbol index");
-  uint64_t ranlibSize = readWord(0);
-  if (ranlibSize % (2 * word) || ranlibSize > table.size() - 2 * word)
+  uint64_t ranlibSize = readIndexWord(0);
+  if (ranlibSize % (2 * wordSize) ||
+      ranlibSize > indexTable.size() - 2 * wordSize)
     return makeError("symbol index of " + Twine(ranlibSize) +
                      " bytes is larger than its member");
-  StringRef names = table.drop_front(2 * word + ranlibSize);
-  uint64_t namesSize = readWord(word + ranlibSize);
-  if (namesSize > names.size())
+  size_t namesStart = 2 * wordSize + ranlibSize;
+  uint64_t namesSize = readIndexWord(wordSize + ranlibSize);
+  if (namesSize > indexTable.size() - namesStart)
     return makeError("symbol index names of " + Twine(namesSize) +
                      " bytes run past the end of the index");
-  names = names.take_front(namesSize);
-  uint64_t count = ranlibSize / (2 * word);
-  out.reserve(count);
+  StringRef names = indexTable.substr(namesStart, namesSize);
+  memberWords = 2 * wordSize;
+  memberStride = 2 * wordSize;
+  uint64_t count = ranlibSize / (2 * wordSize);
+  nameOffsets.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
-    uint64_t at = word + 2 * word * i;
-    uint64_t nameOffset = readWord(at);
+    uint64_t nameOffset = readIndexWord(wordSize + 2 * wordSize * i);
     size_t end = nameOffset < names.size() ? names.find('\0', nameOffset)
                                            : StringRef::npos;
     if (end == StringRef::npos)
       return makeError("symbol index entry " + Twine(i) +
                        ": name runs past the end of the index");
-    out.push_back({names.slice(nameOffset, end), readWord(at + word)});
+    nameOffsets.push_back(namesStart + nameOffset);
   }
+  entries = count;
   return Error::success();
 }
 
@@ -749,17 +780,15 @@ ArchiveFile::create(MemoryBufferRef buffer) {
     return file;
   }
   if (ar.kind() == Archive::K_GNU || ar.kind() == Archive::K_GNU64) {
-    if (Error e = readGnuIndex(ar.getSymbolTable(),
-                               ar.kind() == Archive::K_GNU64,
-                               file->symbolIndex))
+    file->indexTable = ar.getSymbolTable();
+    if (Error e = file->readGnuIndex(ar.kind() == Archive::K_GNU64))
       return e;
     return file;
   }
   if (ar.kind() == Archive::K_BSD || ar.kind() == Archive::K_DARWIN ||
       ar.kind() == Archive::K_DARWIN64) {
-    if (Error e = readBsdIndex(ar.getSymbolTable(),
-                               ar.kind() == Archive::K_DARWIN64,
-                               file->symbolIndex))
+    file->indexTable = ar.getSymbolTable();
+    if (Error e = file->readBsdIndex(ar.kind() == Archive::K_DARWIN64))
       return e;
     return file;
   }

@@ -14,10 +14,12 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/iterator_range.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -141,8 +143,38 @@ public:
   create(llvm::MemoryBufferRef buffer);
 
   bool isThin() const { return archive->isThin(); }
-  // The symbol index, in the archive's order.
-  llvm::ArrayRef<IndexEntry> index() const { return symbolIndex; }
+
+  // The symbol index, in the archive's order, read in place: an entry is
+  // decoded when asked for, so that an index costs four bytes an entry
+  // beyond the mapped file (LLVM's archives have 140,000 entries).
+  class IndexIterator {
+  public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = IndexEntry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = IndexEntry;
+
+    IndexIterator(const ArchiveFile *archive, size_t at)
+        : archive(archive), at(at) {}
+    IndexEntry operator*() const { return archive->indexEntry(at); }
+    IndexIterator &operator++() {
+      ++at;
+      return *this;
+    }
+    bool operator==(const IndexIterator &o) const { return at == o.at; }
+    bool operator!=(const IndexIterator &o) const { return at != o.at; }
+
+  private:
+    const ArchiveFile *archive;
+    size_t at;
+  };
+  llvm::iterator_range<IndexIterator> index() const {
+    return {IndexIterator(this, 0), IndexIterator(this, indexSize())};
+  }
+  size_t indexSize() const { return entries; }
+  IndexEntry indexEntry(size_t i) const;
+
   // Every member's offset, in the archive's order.
   llvm::Expected<std::vector<uint64_t>> members() const;
   // The member at `offset`, read on first use.
@@ -151,8 +183,23 @@ public:
   llvm::Expected<const ObjectInfo &> object(uint64_t offset);
 
 private:
+  llvm::Error readGnuIndex(bool is64);
+  llvm::Error readBsdIndex(bool is64);
+  uint64_t readIndexWord(size_t at) const;
+
   std::unique_ptr<llvm::object::Archive> archive;
-  std::vector<IndexEntry> symbolIndex;
+  // The index member, and where in it entry i's name starts and its member
+  // offset lies (at memberWords + i * memberStride). GNU's names follow one
+  // another, so that a name ends where the next starts: nameOffsets has
+  // one offset more, past the last name, and no name needs measuring.
+  llvm::StringRef indexTable;
+  size_t entries = 0;
+  std::vector<uint32_t> nameOffsets;
+  bool namesFollowOneAnother = false;
+  size_t memberWords = 0;
+  size_t memberStride = 0;
+  uint8_t wordSize = 4;
+  bool bigEndian = true;
   llvm::DenseMap<uint64_t, std::unique_ptr<Member>> memberCache;
   llvm::DenseMap<uint64_t, std::unique_ptr<ObjectInfo>> objectCache;
 };
