@@ -7,6 +7,11 @@
 // file the linker itself would name). Names are StringRefs into the mapped
 // inputs; nothing is copied but the names of the objects that reference.
 //
+// A lazy symbol no object names stays out of that table, in a table of its
+// own of twelve bytes a name (LazyTable): a link against LLVM's archives
+// has 140,000 of them and uses a few thousand, and a page of memory touched
+// costs as much as hashing a few hundred names.
+//
 // The definitions of shared objects do not enter the table: a shared
 // object is asked by name (ExportTable.h) for each symbol still undefined
 // when it is read, and for each name first referenced or about to extract
@@ -21,6 +26,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cstring>
 
@@ -77,6 +83,77 @@ struct NameInfo {
   static bool isEqual(StringRef a, StringRef b) {
     return DenseMapInfo<StringRef>::isEqual(a, b);
   }
+
+  // A name hashed once for two tables (DenseMap::find_as).
+  struct Hashed {
+    StringRef name;
+    unsigned hash;
+  };
+  static unsigned getHashValue(Hashed h) { return h.hash; }
+  static bool isEqual(Hashed a, StringRef b) { return isEqual(a.name, b); }
+};
+
+// The archive symbols of lld's and mold's table that no object has named
+// yet: the first archive to define a name holds it. An entry is the name's
+// hash and its place in an archive's index; names are compared in the
+// index itself.
+class LazyTable {
+public:
+  struct Definition {
+    uint32_t input; // in the link's inputs
+    uint32_t entry; // in that archive's index
+  };
+
+  LazyTable(ArrayRef<LinkedInput> inputs) : inputs(inputs) {}
+
+  void reserve(size_t names) {
+    // Linear probing, at most 3/4 full.
+    slots.assign(llvm::PowerOf2Ceil(names + names / 3 + 1), Slot());
+  }
+
+  // Adds `def` for `name` unless an earlier archive defines it.
+  void insert(StringRef name, uint32_t hash, Definition def) {
+    Slot &slot = slots[probe(name, hash)];
+    if (slot.empty())
+      slot = {hash, def.input + 1, def.entry};
+  }
+
+  std::optional<Definition> find(StringRef name, uint32_t hash) const {
+    if (slots.empty())
+      return std::nullopt;
+    const Slot &slot = slots[probe(name, hash)];
+    if (slot.empty())
+      return std::nullopt;
+    return slot.definition();
+  }
+
+private:
+  // All zero bits: empty.
+  struct Slot {
+    uint32_t hash;
+    uint32_t inputPlusOne;
+    uint32_t entry;
+    bool empty() const { return inputPlusOne == 0; }
+    Definition definition() const { return {inputPlusOne - 1, entry}; }
+  };
+
+  // The slot holding `name`, or the empty one where it would go.
+  size_t probe(StringRef name, uint32_t hash) const {
+    size_t mask = slots.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const Slot &slot = slots[i];
+      if (slot.empty() ||
+          (slot.hash == hash && nameOf(slot.definition()) == name))
+        return i;
+    }
+  }
+
+  StringRef nameOf(Definition def) const {
+    return inputs[def.input].file->archive->indexEntry(def.entry).symbol;
+  }
+
+  ArrayRef<LinkedInput> inputs;
+  std::vector<Slot> slots;
 };
 
 struct Sym {
@@ -91,7 +168,8 @@ class Resolver {
 public:
   Resolver(const LinkCommand &cmd, ArrayRef<LinkedInput> inputs,
            Resolution &out)
-      : cmd(cmd), inputs(inputs), out(out), flavour(cmd.flavour) {
+      : cmd(cmd), inputs(inputs), out(out), flavour(cmd.flavour),
+        lazyTable(inputs) {
     out.neededShared.assign(inputs.size(), false);
     referrerNames = {"--undefined", "--entry"};
   }
@@ -103,7 +181,7 @@ private:
     return flavour == Flavour::Bfd || flavour == Flavour::Gold;
   }
   uint32_t lookup(StringRef name, bool &inserted);
-  uint32_t find(StringRef name) const;
+  uint32_t find(StringRef name);
 
   Error addInput(size_t i);
   Error addObject(const ObjectInfo &object, std::string name);
@@ -119,7 +197,7 @@ private:
   void bindShared(uint32_t idx, size_t i);
   Error reference(StringRef name, bool weak, uint32_t referrer);
   Error fetchLazy(uint32_t idx, StringRef name, uint32_t referrer);
-  Error addLazy(StringRef name, size_t i, uint64_t member);
+  Error addLazy(size_t i, uint32_t entry);
   Error extract(size_t i, uint64_t member, StringRef symbol,
                 uint32_t referrer);
   Expected<bool> definesForReal(size_t i, uint64_t member, StringRef name);
@@ -131,6 +209,7 @@ private:
 
   DenseMap<StringRef, uint32_t, NameInfo> symIndex;
   std::vector<Sym> syms;
+  LazyTable lazyTable;
   // The shared objects read so far, in command-line order, and the symbols
   // that were undefined when last looked at (some have been defined since).
   std::vector<size_t> sharedInputs;
@@ -139,17 +218,34 @@ private:
   DenseSet<std::pair<const InputFile *, uint64_t>> extractedMembers;
 };
 
+// A name new to the table that an archive defines enters it lazy, as it
+// would have been there all along: `inserted` is false then.
 uint32_t Resolver::lookup(StringRef name, bool &inserted) {
   auto [it, isNew] = symIndex.try_emplace(name, syms.size());
   inserted = isNew;
-  if (isNew)
-    syms.emplace_back();
+  if (!isNew)
+    return it->second;
+  Sym &s = syms.emplace_back();
+  if (std::optional<LazyTable::Definition> def =
+          lazyTable.find(name, NameInfo::getHashValue(name))) {
+    s.state = State::Lazy;
+    s.input = def->input;
+    s.member = inputs[def->input].file->archive->indexEntry(def->entry).member;
+    inserted = false;
+  }
   return it->second;
 }
 
-uint32_t Resolver::find(StringRef name) const {
+// A name no object has named is in the table only if an archive defines
+// it (lld and mold): then it enters it, lazy.
+uint32_t Resolver::find(StringRef name) {
   auto it = symIndex.find(name);
-  return it == symIndex.end() ? UINT32_MAX : it->second;
+  if (it != symIndex.end())
+    return it->second;
+  if (!lazyTable.find(name, NameInfo::getHashValue(name)))
+    return UINT32_MAX;
+  bool inserted;
+  return lookup(name, inserted);
 }
 
 // A real definition beats an undefined, lazy, common or shared symbol and
@@ -250,16 +346,16 @@ Error Resolver::fetchLazy(uint32_t idx, StringRef name, uint32_t referrer) {
 
 // lld and mold: an archive symbol becomes lazy unless the name is taken;
 // a strong undefined symbol extracts its member right away.
-Error Resolver::addLazy(StringRef name, size_t i, uint64_t member) {
-  bool inserted;
-  uint32_t idx = lookup(name, inserted);
-  Sym &s = syms[idx];
-  if (inserted) {
-    s.state = State::Lazy;
-    s.input = i;
-    s.member = member;
+Error Resolver::addLazy(size_t i, uint32_t entry) {
+  auto [name, member] = inputs[i].file->archive->indexEntry(entry);
+  unsigned hash = NameInfo::getHashValue(name);
+  auto it = symIndex.find_as(NameInfo::Hashed{name, hash});
+  if (it == symIndex.end()) {
+    lazyTable.insert(name, hash, {uint32_t(i), entry});
     return Error::success();
   }
+  uint32_t idx = it->second;
+  Sym &s = syms[idx];
   if (s.state == State::Common && flavour == Flavour::Mold)
     return extract(i, member, name, s.referrer);
   if (s.state != State::Undefined)
@@ -345,8 +441,9 @@ Error Resolver::addShared(size_t i, const ObjectInfo &object) {
 }
 
 Error Resolver::addLazyArchive(size_t i) {
-  for (const ArchiveFile::IndexEntry &entry : inputs[i].file->archive->index())
-    if (Error e = addLazy(entry.symbol, i, entry.member))
+  size_t entries = inputs[i].file->archive->indexSize();
+  for (uint32_t entry = 0; entry < entries; ++entry)
+    if (Error e = addLazy(i, entry))
       return e;
   return Error::success();
 }
@@ -464,17 +561,20 @@ Error Resolver::finish() {
 }
 
 Error Resolver::run() {
-  // The table holds every symbol of the objects and, for lld and mold, of
-  // the archive indexes: sized once.
-  size_t expected = 0;
+  // The table holds every symbol of the objects named on the command line
+  // (and grows with the members extracted); for lld and mold, the lazy
+  // table every name of the archive indexes: each sized once.
+  size_t named = 0, lazy = 0;
   for (const LinkedInput &in : inputs) {
     if (in.file->object)
-      expected += in.file->object->symbols.size();
+      named += in.file->object->symbols.size();
     else if (in.file->archive && !isGnu())
-      expected += in.file->archive->index().size();
+      lazy += in.file->archive->indexSize();
   }
-  symIndex.reserve(expected);
-  syms.reserve(expected);
+  symIndex.reserve(named);
+  syms.reserve(named);
+  if (lazy)
+    lazyTable.reserve(lazy);
 
   // -u, --require-defined and (GNU ld, mold) -e are undefined before any
   // file is read.
