@@ -8,6 +8,7 @@
 #include "Archive.h"
 #include "Check.h"
 #include "Diagnostics.h"
+#include "HugePages.h"
 #include "Inspect.h"
 #include "Interpose.h"
 #include "LinkModel.h"
@@ -56,6 +57,7 @@ static void onOutOfMemory(void *, const char *, bool) {
 }
 
 int main(int argc, char **argv) {
+  useHugePagesForHeap();
   llvm::InitLLVM init(argc, argv);
   llvm::install_fatal_error_handler(onFatalError);
   llvm::install_bad_alloc_error_handler(onOutOfMemory);
