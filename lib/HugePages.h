@@ -15,10 +15,11 @@
 
 namespace allocsel {
 
-// Makes malloc grow the heap in large steps, serve large blocks from it
-// rather than from mappings of their own, and keep it, and marks it
-// MADV_HUGEPAGE. Called first thing in main; without huge pages (or under
-// a sanitizer's allocator) the heap is what it was.
+// Grows the heap by one large region marked MADV_HUGEPAGE, from which
+// malloc then serves large blocks too, and which it keeps. Called first
+// thing in main; without huge pages, under an address-space limit too low
+// for the region, or under a sanitizer's allocator, the heap is what it
+// was.
 void useHugePagesForHeap();
 
 } // namespace allocsel
