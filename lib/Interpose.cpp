@@ -538,7 +538,7 @@ int runPersonality(int argc, char **argv) {
   return runDriver(command, *options);
 }
 
-bool isLauncherForm(StringRef arg, ArrayRef<std::string> subcommands) {
+bool isLauncherForm(StringRef arg, ArrayRef<StringRef> subcommands) {
   if (is_contained(subcommands, arg))
     return false;
   if (arg == "--")

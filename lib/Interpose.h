@@ -71,7 +71,7 @@ int runPersonality(int argc, char **argv);
 // --version), but a program, or a wrapper option (`allocsel --mode=warn gcc
 // ...`).
 bool isLauncherForm(llvm::StringRef arg,
-                    llvm::ArrayRef<std::string> subcommands);
+                    llvm::ArrayRef<llvm::StringRef> subcommands);
 
 // `allocsel [wrapper options] [--] <program> <args...>`: `args` is argv
 // without argv[0].

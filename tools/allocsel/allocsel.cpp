@@ -28,6 +28,19 @@ using namespace allocsel;
 
 namespace {
 
+// allocsel's subcommands. `allocsel <anything else> ...` is the launcher
+// form, which runs in every link of a build: it is told from these names
+// alone, before the command line of the subcommands is built.
+enum class Subcommand { Inspect, Link, Check, Archive, List };
+constexpr llvm::StringRef subcommandNames[] = {"inspect", "link", "check",
+                                               "archive", "list"};
+
+CLI::App *addSubcommand(CLI::App &app, Subcommand sub,
+                        std::string description) {
+  return app.add_subcommand(subcommandNames[static_cast<size_t>(sub)].str(),
+                            std::move(description));
+}
+
 void addFormatOption(CLI::App &cmd, OutputFormat &format) {
   cmd.add_option("--format", format, "Output format")
       ->transform(CLI::CheckedTransformer(
@@ -64,6 +77,9 @@ int main(int argc, char **argv) {
   // Run as ld, ld.lld, allocsel-cc, ...: a front (lib/Interpose.h).
   if (frontKind(argv[0]) != FrontKind::Tool)
     return runPersonality(argc, argv);
+  // The launcher form: `allocsel [wrapper options] <driver> <args...>`.
+  if (argc > 1 && isLauncherForm(argv[1], subcommandNames))
+    return runLauncher(std::vector<std::string>(argv + 1, argv + argc));
 
   CLI::App app{"allocsel: chooses at link time which heap allocator each ELF "
                "artifact uses, and proves it has exactly one."};
@@ -72,9 +88,10 @@ int main(int argc, char **argv) {
 
   std::vector<std::string> inspectPaths;
   OutputFormat inspectFormat = OutputFormat::Text;
-  CLI::App *inspect = app.add_subcommand(
-      "inspect", "Show the markers, stamp, allocation entry points and "
-                 "allocator of each file and archive member");
+  CLI::App *inspect =
+      addSubcommand(app, Subcommand::Inspect,
+                    "Show the markers, stamp, allocation entry points and "
+                    "allocator of each file and archive member");
   inspect->add_option("FILE", inspectPaths, "Objects, archives, shared "
                                             "objects, bitcode, linker scripts")
       ->required();
@@ -85,9 +102,10 @@ int main(int argc, char **argv) {
   std::vector<std::string> linkArgv;
   bool linkDryRun = false, linkExplain = false;
   OutputFormat linkFormat = OutputFormat::Text;
-  CLI::App *link = app.add_subcommand(
-      "link", "Link through allocsel: choose the allocator, enforce the "
-              "rules, run the linker, verify the output");
+  CLI::App *link =
+      addSubcommand(app, Subcommand::Link,
+                    "Link through allocsel: choose the allocator, enforce the "
+                    "rules, run the linker, verify the output");
   link->add_flag("--dry-run", linkDryRun,
                  wrapperOptionInfo(WrapperOption::DryRun).help.str() +
                      "; with --explain, print the model of the link");
@@ -120,9 +138,10 @@ int main(int argc, char **argv) {
 
   // `check [--format] [--closure] [-j N] [--root DIR] [--baseline F] PATH...`
   CheckOptions checkOptions;
-  CLI::App *check = app.add_subcommand(
-      "check", "Scan build outputs for duplicate heaps (rules AS001, "
-               "AS005-AS008, AS010-AS012); exit 1 on an error");
+  CLI::App *check =
+      addSubcommand(app, Subcommand::Check,
+                    "Scan build outputs for duplicate heaps (rules AS001, "
+                    "AS005-AS008, AS010-AS012); exit 1 on an error");
   check->add_option("PATH", checkOptions.paths,
                     "Executables, shared libraries, archives, objects, "
                     "directories (scanned recursively)")
@@ -147,9 +166,10 @@ int main(int argc, char **argv) {
   // `archive [--allocator=NAME] [--allocator-path=DIRS] -o OUT.a INPUT...`
   ArchiveOptions archiveOptions;
   std::string archivePath;
-  CLI::App *archive = app.add_subcommand(
-      "archive", "Make a final static library: the inputs' members, the "
-                 "allocator's members and a stamp, with a symbol index");
+  CLI::App *archive =
+      addSubcommand(app, Subcommand::Archive,
+                    "Make a final static library: the inputs' members, the "
+                    "allocator's members and a stamp, with a symbol index");
   archive->add_option("--allocator", archiveOptions.allocator,
                       "The allocator to bundle (default: system)");
   archive->add_option("--allocator-path", archivePath,
@@ -161,20 +181,11 @@ int main(int argc, char **argv) {
       ->required();
 
   OutputFormat listFormat = OutputFormat::Text;
-  CLI::App *list = app.add_subcommand(
-      "list", "Show the installed allocators: class, ABI, surface, origin "
-              "(searched in $ALLOCSEL_ALLOCATOR_PATH, else <prefix>/lib/allocsel)");
+  CLI::App *list = addSubcommand(
+      app, Subcommand::List,
+      "Show the installed allocators: class, ABI, surface, origin "
+      "(searched in $ALLOCSEL_ALLOCATOR_PATH, else <prefix>/lib/allocsel)");
   addFormatOption(*list, listFormat);
-
-  // The launcher form: `allocsel [wrapper options] <driver> <args...>`.
-  if (argc > 1) {
-    std::vector<std::string> subcommands;
-    for (const CLI::App *sub :
-         app.get_subcommands([](CLI::App *) { return true; }))
-      subcommands.push_back(sub->get_name());
-    if (isLauncherForm(argv[1], subcommands))
-      return runLauncher(std::vector<std::string>(argv + 1, argv + argc));
-  }
 
   try {
     app.parse(argc, argv);
