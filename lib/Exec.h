@@ -89,7 +89,8 @@ int shellExitStatus(const ProcessStatus &status, llvm::StringRef name,
 
 // Replaces allocsel by `program`, for a front with nothing left to do once
 // the program runs (the compiler driver: the link's work is done by the
-// personality it reaches). The build then waits for the program itself,
+// personality it reaches; the real linker of a link in ALLOCSEL_MODE=off or
+// of `ld --version`). The build then waits for the program itself,
 // and sees its status and its death by a signal exactly as without
 // allocsel, with one process fewer. Returns only if execve fails, with the
 // shell's status for that.

@@ -499,18 +499,29 @@ int runLinkerPersonality(Flavour flavour, const std::string &realLinker,
   // it reaches again refuses to loop.
   Environment env = Environment::current();
   env.set(wrapperOptionInfo(WrapperOption::ActiveLinker).envVar, realLinker);
+  auto linkerArgv = [&](ArrayRef<std::string> linkerArgs) {
+    std::vector<std::string> argv;
+    argv.reserve(linkerArgs.size() + 1);
+    argv.push_back(realLinker);
+    argv.insert(argv.end(), linkerArgs.begin(), linkerArgs.end());
+    return argv;
+  };
+  // Nothing to do once the linker runs: `ld --version` from configure or
+  // libtool links nothing, and ALLOCSEL_MODE=off only links. allocsel
+  // becomes the linker, as the launcher becomes the driver: the build sees
+  // the linker's status and its death by a signal exactly as without
+  // allocsel, and one process and one fork fewer.
+  if (!dryRun &&
+      (isLinkerQuery(args) || options.get(WrapperOption::Mode) == "off"))
+    return execProgram(realLinker, linkerArgv(args), env);
   auto runLinker = [&](ArrayRef<std::string> linkerArgs) {
     if (dryRun) {
       outs() << shellCommand(realLinker, linkerArgs) << "\n";
       return ProcessStatus{ProcessStatus::Kind::Exited, 0, {}};
     }
-    std::vector<std::string> argv;
-    argv.reserve(linkerArgs.size() + 1);
-    argv.push_back(realLinker);
-    argv.insert(argv.end(), linkerArgs.begin(), linkerArgs.end());
-    return spawnAndWait(realLinker, argv, &env);
+    return spawnAndWait(realLinker, linkerArgv(linkerArgs), &env);
   };
-  // `ld --version` from configure or libtool links nothing: no decision.
+  // A query in a dry run: its command, and no decision.
   if (isLinkerQuery(args))
     return shellExitStatus(runLinker(args), realLinker);
   return linkWithAllocator(flavour, realLinker, args, options, runLinker);
