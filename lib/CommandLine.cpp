@@ -25,13 +25,16 @@
 #include "CommandLine.h"
 
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
 
 using namespace llvm;
 
@@ -66,14 +69,14 @@ enum class Action : uint8_t {
 enum FlavourMask : uint8_t { B = 1, G = 2, L = 4, M = 8, All = B | G | L | M };
 
 struct OptionInfo {
-  StringRef spelling;
+  std::string_view spelling; // not StringRef: sorted at compile time below
   Dashes dashes;
   Form form;
   Action action;
   uint8_t flavours;
 };
 
-const OptionInfo optionTable[] = {
+constexpr OptionInfo optionTable[] = {
 #define OPTION(Spelling, D, F, A, Flavours)                                    \
   {Spelling, Dashes::D, Form::F, Action::A, Flavours},
 #include "LinkerOptions.def"
@@ -93,23 +96,39 @@ uint8_t maskOf(Flavour f) {
   llvm_unreachable("unknown flavour");
 }
 
-// The table by spelling, built once: a link line of a large program has
-// thousands of arguments and the whole model must stay within milliseconds.
-const StringMap<SmallVector<const OptionInfo *, 2>> &optionIndex() {
-  static const StringMap<SmallVector<const OptionInfo *, 2>> index = [] {
-    StringMap<SmallVector<const OptionInfo *, 2>> map;
-    for (const OptionInfo &o : optionTable)
-      map[o.spelling].push_back(&o);
-    return map;
-  }();
+// The table by spelling, sorted at compile time, rows of one spelling in
+// table order: a link line of a large program has thousands of arguments,
+// and an index built at run time (a StringMap of every row: ~330K
+// instructions and its pages) would be paid by every link before the first
+// argument is read, the ones that turn out to need no model included.
+constexpr auto optionsBySpelling = [] {
+  std::array<const OptionInfo *, std::size(optionTable)> index{};
+  for (size_t i = 0; i < index.size(); ++i)
+    index[i] = &optionTable[i];
+  // Pointers into one array compare by position: a stable sort.
+  std::sort(index.begin(), index.end(),
+            [](const OptionInfo *a, const OptionInfo *b) {
+              return a->spelling != b->spelling ? a->spelling < b->spelling
+                                                : a < b;
+            });
   return index;
-}
+}();
+
+// The rows of one spelling, for std::equal_range.
+struct BySpelling {
+  bool operator()(const OptionInfo *o, std::string_view s) const {
+    return o->spelling < s;
+  }
+  bool operator()(std::string_view s, const OptionInfo *o) const {
+    return s < o->spelling;
+  }
+};
 
 ArrayRef<const OptionInfo *> lookup(StringRef spelling) {
-  auto it = optionIndex().find(spelling);
-  if (it == optionIndex().end())
-    return {};
-  return it->second;
+  auto [first, last] =
+      std::equal_range(optionsBySpelling.begin(), optionsBySpelling.end(),
+                       std::string_view(spelling), BySpelling());
+  return ArrayRef(first, last);
 }
 
 bool accepts(const OptionInfo &o, Flavour f, int dashes) {
@@ -206,7 +225,7 @@ bool abbreviatesBfdOption(StringRef arg) {
     return false;
   for (const OptionInfo &o : optionTable)
     if ((o.flavours & B) && o.spelling.size() > name.size() &&
-        o.spelling.startswith(name))
+        o.spelling.starts_with(name))
       return true;
   return false;
 }
@@ -538,7 +557,7 @@ StringRef flavourName(Flavour f) {
 
 std::optional<Flavour> flavourFromName(StringRef program) {
   StringRef name = withoutVersion(sys::path::filename(program));
-  static const std::pair<StringRef, Flavour> names[] = {
+  static constexpr std::pair<StringRef, Flavour> names[] = {
       {"ld.bfd", Flavour::Bfd},   {"ld.gold", Flavour::Gold},
       {"ld.lld", Flavour::Lld},   {"ld.mold", Flavour::Mold},
       {"bfd", Flavour::Bfd},      {"gold", Flavour::Gold},
@@ -547,7 +566,8 @@ std::optional<Flavour> flavourFromName(StringRef program) {
   };
   // A cross linker carries the target in front: x86_64-linux-gnu-ld.gold.
   for (const auto &[known, flavour] : names)
-    if (name == known || name.endswith(("-" + known).str()))
+    if (name == known || (name.endswith(known) &&
+                          name.drop_back(known.size()).endswith("-")))
       return flavour;
   return std::nullopt;
 }

@@ -43,7 +43,7 @@ struct Personality {
   std::optional<WrapperOption> override;
 };
 
-const Personality personalities[] = {
+constexpr Personality personalities[] = {
     {"ld", FrontKind::Linker, "ld", std::nullopt},
     {"ld.bfd", FrontKind::Linker, "ld.bfd", std::nullopt},
     {"ld.gold", FrontKind::Linker, "ld.gold", std::nullopt},
@@ -153,7 +153,7 @@ namespace {
 // --export-dynamic) is not read as "preprocess only". An option missing
 // here can only make a compile look like a link, which costs a -B and
 // nothing else: the driver then runs no linker.
-const StringRef separateValueOptions[] = {
+constexpr StringRef separateValueOptions[] = {
     "-o",
     "-x",
     "-I",
@@ -209,7 +209,7 @@ const StringRef separateValueOptions[] = {
 };
 
 // Options after which the driver runs no linker.
-const StringRef compileOnlyOptions[] = {
+constexpr StringRef compileOnlyOptions[] = {
     "-c", "-S", "-E", "-M", "-MM", "-fsyntax-only", "--precompile",
 };
 

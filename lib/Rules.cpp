@@ -7,7 +7,9 @@ using namespace llvm;
 
 namespace allocsel {
 
-static const RuleInfo rules[] = {
+// constexpr: filled in by the compiler, not by a static initialiser that
+// every run of allocsel would pay for (docs/design-decisions.md).
+static constexpr RuleInfo rules[] = {
 #define RULE(id, name, severity, shortText, help)                              \
   {Rule::id, #id, name, Severity::severity, shortText, help},
 #include "Rules.def"

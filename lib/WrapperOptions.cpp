@@ -8,7 +8,9 @@ using namespace llvm;
 
 namespace allocsel {
 
-static const WrapperOptionInfo table[] = {
+// constexpr: filled in by the compiler, not by a static initialiser that
+// every run of allocsel would pay for (docs/design-decisions.md).
+static constexpr WrapperOptionInfo table[] = {
 #define WRAPPER_OPTION(Id, Option, EnvVar, Form, Values, Help)                 \
   {WrapperOption::Id, Option, EnvVar, WrapperOptionForm::Form, Values, Help},
 #include "WrapperOptions.def"
