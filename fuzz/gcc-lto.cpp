@@ -127,10 +127,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz::consume(obj);
     return 0;
   }
+  // The object as the input layer reads it (whether it is slim, then its
+  // table), and the table alone, which a damaged symbol table would hide.
+  fuzz::consume(readObject(MemoryBufferRef(input, "fuzz")));
   const auto &elf = cast<object::ELFObjectFileBase>(**obj);
-  bool slim = isGccLtoSlim(elf);
-  if (!wrapped.empty() && !slim)
-    abort();
   std::vector<Symbol> symbols;
   if (Error e = readGccLtoSymbols(elf, symbols)) {
     fuzz::consume(std::move(e));

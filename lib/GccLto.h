@@ -17,8 +17,9 @@
 
 namespace allocsel {
 
-// Whether `obj` is a GCC slim LTO object (it defines `__gnu_lto_slim`).
-bool isGccLtoSlim(const llvm::object::ELFObjectFileBase &obj);
+// Whether an object whose global symbols are `symbols` is a GCC slim LTO
+// object (it has `__gnu_lto_slim`).
+bool isGccLtoSlim(llvm::ArrayRef<Symbol> symbols);
 
 // Appends the symbols of `obj`'s GCC LTO symbol tables to `out`, names
 // pointing into the mapped file. Errors say what is malformed.

@@ -161,7 +161,7 @@ private:
     // A slim object's IR is in `.gnu.lto_*` sections: without them, the
     // walk of every symbol for `__gnu_lto_slim` (a third of reading the
     // members of a large link) is not needed.
-    if (hasGccLtoSections && isGccLtoSlim(obj)) {
+    if (hasGccLtoSections && isGccLtoSlim(info.symbols)) {
       info.kind = InputKind::GccLto;
       info.symbols.clear();
       return readGccLtoSymbols(obj, info.symbols);
