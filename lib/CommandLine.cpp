@@ -69,7 +69,7 @@ enum class Action : uint8_t {
 enum FlavourMask : uint8_t { B = 1, G = 2, L = 4, M = 8, All = B | G | L | M };
 
 struct OptionInfo {
-  std::string_view spelling; // not StringRef: sorted at compile time below
+  std::string_view spelling; // constexpr-constructible, unlike StringRef
   Dashes dashes;
   Form form;
   Action action;
@@ -96,23 +96,25 @@ uint8_t maskOf(Flavour f) {
   llvm_unreachable("unknown flavour");
 }
 
-// The table by spelling, sorted at compile time, rows of one spelling in
-// table order: a link line of a large program has thousands of arguments,
-// and an index built at run time (a StringMap of every row: ~330K
-// instructions and its pages) would be paid by every link before the first
-// argument is read, the ones that turn out to need no model included.
-constexpr auto optionsBySpelling = [] {
-  std::array<const OptionInfo *, std::size(optionTable)> index{};
-  for (size_t i = 0; i < index.size(); ++i)
-    index[i] = &optionTable[i];
-  // Pointers into one array compare by position: a stable sort.
-  std::sort(index.begin(), index.end(),
-            [](const OptionInfo *a, const OptionInfo *b) {
-              return a->spelling != b->spelling ? a->spelling < b->spelling
-                                                : a < b;
-            });
+// The table by spelling, rows of one spelling in table order, sorted on
+// first use: a few thousand comparisons and no allocation, where a
+// StringMap of every row cost ~330K instructions and its pages on every
+// link, the ones that turn out to need no model included.
+ArrayRef<const OptionInfo *> optionsBySpelling() {
+  static const auto index = [] {
+    std::array<const OptionInfo *, std::size(optionTable)> index{};
+    for (size_t i = 0; i < index.size(); ++i)
+      index[i] = &optionTable[i];
+    // Pointers into one array compare by position: a stable sort.
+    std::sort(index.begin(), index.end(),
+              [](const OptionInfo *a, const OptionInfo *b) {
+                return a->spelling != b->spelling ? a->spelling < b->spelling
+                                                  : a < b;
+              });
+    return index;
+  }();
   return index;
-}();
+}
 
 // The rows of one spelling, for std::equal_range.
 struct BySpelling {
@@ -125,9 +127,10 @@ struct BySpelling {
 };
 
 ArrayRef<const OptionInfo *> lookup(StringRef spelling) {
-  auto [first, last] =
-      std::equal_range(optionsBySpelling.begin(), optionsBySpelling.end(),
-                       std::string_view(spelling), BySpelling());
+  ArrayRef<const OptionInfo *> index = optionsBySpelling();
+  auto [first, last] = std::equal_range(index.begin(), index.end(),
+                                        std::string_view(spelling),
+                                        BySpelling());
   return ArrayRef(first, last);
 }
 
@@ -225,7 +228,7 @@ bool abbreviatesBfdOption(StringRef arg) {
     return false;
   for (const OptionInfo &o : optionTable)
     if ((o.flavours & B) && o.spelling.size() > name.size() &&
-        o.spelling.starts_with(name))
+        StringRef(o.spelling).startswith(name))
       return true;
   return false;
 }
