@@ -12,8 +12,10 @@
 // are about the link the linker will run, with the allocator's archive and
 // the `-u` options added (a libc.a(malloc.o) extracted for a symbol only
 // the allocator references is not in the link as given): when the inputs
-// make either possible, that link is modelled once more from the rewritten
-// command line, which costs a second resolution.
+// make either possible, that link is modelled once more from the command
+// line the linker gets (rewriteLinkCommand, allocsel's response files
+// inlined; the model expands the command's own as it expands any), which
+// costs a second resolution.
 //
 //===----------------------------------------------------------------------===//
 #include "Policy.h"
@@ -551,7 +553,7 @@ private:
       return Error::success();
     Expected<std::unique_ptr<LinkModel>> linked =
         modelLink({model.command.flavour, model.program,
-                   rewriteLinkArgs(model, d, /*stampPath=*/"")},
+                   rewriteLinkCommand(model, d, /*stampPath=*/"").inlined()},
                   &model);
     if (!linked)
       return linked.takeError();

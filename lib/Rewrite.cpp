@@ -168,19 +168,6 @@ RewrittenCommand rewriteLinkCommand(const LinkModel &model,
   return out;
 }
 
-std::vector<std::string> rewriteLinkArgs(const LinkModel &model,
-                                         const Decision &decision,
-                                         StringRef stampPath) {
-  ArrayRef<std::string> args = model.command.args;
-  Additions add = additions(model, decision, stampPath);
-  size_t at = insertionPoint(model);
-  std::vector<std::string> out = args.take_front(at).vec();
-  append(out, add.inserted);
-  append(out, args.drop_front(at));
-  append(out, add.appended);
-  return out;
-}
-
 std::string responseFileText(ArrayRef<std::string> args) {
   std::string text;
   for (const std::string &arg : args)

@@ -63,12 +63,6 @@ RewrittenCommand rewriteLinkCommand(const LinkModel &model,
                                     const Decision &decision,
                                     llvm::StringRef stampPath);
 
-// The same with every response file expanded, as the model reads a command
-// (LinkCommand::args): for modelling the link the linker will run.
-std::vector<std::string> rewriteLinkArgs(const LinkModel &model,
-                                         const Decision &decision,
-                                         llvm::StringRef stampPath);
-
 // The text of a response file holding `args`, one a line, each quoted as
 // GNU ld and gold (libiberty), lld (GNU tokenization) and mold all read it
 // back.
