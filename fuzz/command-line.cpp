@@ -71,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   (void)cmd->outputKind();
   (void)cmd->isStaticPie();
   for (const LinkInput &input : cmd->inputs) {
-    if (input.argIndex >= cmd->args.size())
-      abort(); // argIndex points into args
+    if (input.argIndex >= input.argEnd || input.argEnd > cmd->args.size())
+      abort(); // [argIndex, argEnd) is a range of args
     (void)input.spelling();
   }
   return 0;

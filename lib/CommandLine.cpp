@@ -274,7 +274,8 @@ private:
   }
 
   LinkCommand &cmd;
-  size_t index = 0; // of the argument being read
+  size_t index = 0;       // of the argument being read
+  size_t optionStart = 0; // of the first argument of the option being read
   State state;
   std::vector<State> savedStates;
   int group = 0, groupCount = 0;
@@ -290,7 +291,8 @@ void Parser::addInput(LinkInput::Kind kind, StringRef name) {
   in.wholeArchive = state.wholeArchive;
   in.group = group;
   in.lib = lib;
-  in.argIndex = index;
+  in.argIndex = optionStart;
+  in.argEnd = index + 1;
   cmd.inputs.push_back(std::move(in));
 }
 
@@ -298,6 +300,7 @@ Error Parser::run() {
   const std::vector<std::string> &args = cmd.args;
   bool optionsEnded = false;
   for (; index < args.size(); ++index) {
+    optionStart = index;
     StringRef arg = args[index];
     // lld's option parser skips an empty argument; the other linkers take it
     // for an input and fail to open it.

@@ -63,7 +63,10 @@ struct LinkInput {
   bool wholeArchive = false; // --whole-archive
   int group = 0;             // --start-group ... --end-group, numbered from 1
   int lib = 0;               // --start-lib ... --end-lib, numbered from 1
-  size_t argIndex = 0;       // where it is in LinkCommand::args
+  // Where it is in LinkCommand::args: [argIndex, argEnd), two arguments
+  // for `-l NAME`.
+  size_t argIndex = 0;
+  size_t argEnd = 0;
 
   // As it would be written on a command line: the path, `-lNAME`, `-l:FILE`.
   std::string spelling() const;

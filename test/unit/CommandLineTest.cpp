@@ -273,6 +273,14 @@ TEST(CommandLineTest, JoinedAndSeparateForms) {
   EXPECT_EQ(cmd.output, "out");
   EXPECT_EQ(cmd.emulation, "elf_i386");
   EXPECT_EQ(cmd.entry, "entry");
+  // A library's place on the line spans both words of `-l bar`: the
+  // rewrite inserts before and after it, never between them.
+  EXPECT_EQ(cmd.inputs[0].argIndex, 4u);
+  EXPECT_EQ(cmd.inputs[0].argEnd, 5u);
+  EXPECT_EQ(cmd.inputs[1].argIndex, 5u);
+  EXPECT_EQ(cmd.inputs[1].argEnd, 7u);
+  EXPECT_EQ(cmd.inputs[4].argIndex, 9u);
+  EXPECT_EQ(cmd.inputs[4].argEnd, 11u);
 }
 
 // Long options win over a short option with a joined value, except where the
