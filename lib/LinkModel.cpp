@@ -257,6 +257,7 @@ Error InputCollector::expandScript(const LinkedInput &scriptInput,
     child.asNeeded = scriptInput.asNeeded || in.asNeeded;
     child.wholeArchive = scriptInput.wholeArchive;
     child.viaScript = scriptInput.path;
+    child.commandInput = scriptInput.commandInput;
     child.group = scriptInput.group;
     if (!child.group && in.inGroup) {
       if (!scriptGroup)
@@ -270,9 +271,11 @@ Error InputCollector::expandScript(const LinkedInput &scriptInput,
 }
 
 Error InputCollector::collect() {
-  for (const LinkInput &in : model.command.inputs) {
+  for (size_t i = 0; i < model.command.inputs.size(); ++i) {
+    const LinkInput &in = model.command.inputs[i];
     LinkedInput input;
     input.spelling = in.spelling();
+    input.commandInput = i;
     input.asNeeded = in.asNeeded;
     input.wholeArchive = in.wholeArchive;
     input.group = in.group;

@@ -60,6 +60,9 @@ struct LinkedInput {
   bool wholeArchive = false;
   int group = 0;         // a --start-group or a script's GROUP, from 1
   std::string viaScript; // the linker script that named it, if any
+  // The command line's input it is, or the script among them that named
+  // it: an index into LinkCommand::inputs.
+  size_t commandInput = 0;
 };
 
 // Why one archive member is in the link.

@@ -12,17 +12,26 @@ namespace allocsel {
 
 namespace {
 
-// What the decision adds: `inserted` goes where the first library is,
-// `appended` (options that apply wherever they stand) at the end.
+// Arguments the decision inserts before `at`, an index into
+// LinkCommand::args (its size: at the end), wrapped in `--push-state
+// --no-whole-archive … --pop-state` so that they neither inherit
+// --whole-archive or -Bstatic state from where they land nor leave any
+// behind.
+struct Insertion {
+  size_t at = 0;
+  std::vector<std::string> args;
+};
+
+// What the decision adds: `inserted` in command-line order, `appended`
+// (options that apply wherever they stand) at the end.
 struct Additions {
-  std::vector<std::string> inserted;
+  std::vector<Insertion> inserted;
   std::vector<std::string> appended;
 };
 
 // Where the stamp and the archive go: before the first input that is a
 // library (an -l, an archive, a shared object, a script), so before glibc's
 // and the C++ runtime's shared definitions; at the end if there is none.
-// An index into LinkCommand::args.
 size_t insertionPoint(const LinkModel &model) {
   const LinkCommand &cmd = model.command;
   for (const LinkInput &in : cmd.inputs) {
@@ -37,6 +46,17 @@ size_t insertionPoint(const LinkModel &model) {
   return cmd.args.size();
 }
 
+// Right after the last place on the command line that names the file the
+// allocator was found in (by its path, an -l, or a linker script that
+// lists it): every member the linker extracts from it comes before that.
+size_t afterFoundAllocator(const LinkModel &model, const Selection &s) {
+  size_t after = model.command.args.size();
+  for (const LinkedInput &in : model.inputs)
+    if (in.path == s.file)
+      after = model.command.inputs[in.commandInput].argEnd;
+  return after;
+}
+
 // Whether the output gets a dynamic symbol table: some shared object is
 // linked, or it is a PIE or a shared library.
 bool isDynamic(const LinkModel &model) {
@@ -48,16 +68,30 @@ bool isDynamic(const LinkModel &model) {
   return false;
 }
 
+// The libraries the allocator's marker names (`libs`), for after its
+// archive, whether allocsel adds the archive or the command line names
+// it: a static allocator's (jemalloc's -lm, -lpthread) are what its members
+// reference, a shared-object backed one's is the allocator itself, which
+// must stay in DT_NEEDED. None for an allocator found in a shared object,
+// whose own DT_NEEDED names them.
+std::vector<std::string> libraryArgs(const Selection &s) {
+  std::vector<std::string> args;
+  if (s.libs.empty() || !s.sharedObject.empty())
+    return args;
+  if (s.cls == AllocatorClass::SharedObject)
+    args.push_back("--no-as-needed");
+  for (const std::string &lib : s.libs)
+    args.push_back("-l" + lib);
+  return args;
+}
+
 Additions additions(const LinkModel &model, const Decision &decision,
                     StringRef stampPath) {
   Additions add;
-  std::vector<std::string> &inserted = add.inserted;
-  // The inserted block must not inherit --whole-archive or -Bstatic state
-  // from where it lands, nor leave any behind.
-  inserted.push_back("--push-state");
-  inserted.push_back("--no-whole-archive");
+  std::vector<std::string> inserted;
   if (!stampPath.empty())
     inserted.push_back(stampPath.str());
+  std::optional<Insertion> afterAllocator;
 
   if (const std::optional<Selection> &s = decision.selected) {
     if (s->added)
@@ -73,13 +107,11 @@ Additions additions(const LinkModel &model, const Decision &decision,
       forced.forEach([&](EntryPoint e) {
         inserted.push_back(("--undefined=" + entryPointSymbol(e)).str());
       });
-    if (s->added) {
-      // A shared-object backed allocator's library must stay in DT_NEEDED.
-      if (s->cls == AllocatorClass::SharedObject)
-        inserted.push_back("--no-as-needed");
-      for (const std::string &lib : s->libs)
-        inserted.push_back("-l" + lib);
-    }
+    std::vector<std::string> libs = libraryArgs(*s);
+    if (s->added)
+      append_range(inserted, libs);
+    else if (!libs.empty())
+      afterAllocator = Insertion{afterFoundAllocator(model, *s), libs};
     if (decision.privateBinding && s->added)
       add.appended.push_back(
           ("--exclude-libs=" + sys::path::filename(s->added->archive)).str());
@@ -90,13 +122,19 @@ Additions additions(const LinkModel &model, const Decision &decision,
             ("--export-dynamic-symbol=" + entryPointSymbol(e)).str());
       });
   }
-  inserted.push_back("--pop-state");
+  add.inserted.push_back({insertionPoint(model), std::move(inserted)});
+  if (afterAllocator)
+    add.inserted.push_back(std::move(*afterAllocator));
+  // In command-line order; at one place, the stamp's block first.
+  std::stable_sort(add.inserted.begin(), add.inserted.end(),
+                   [](const Insertion &a, const Insertion &b) {
+                     return a.at < b.at;
+                   });
+  for (Insertion &in : add.inserted) {
+    in.args.insert(in.args.begin(), {"--push-state", "--no-whole-archive"});
+    in.args.push_back("--pop-state");
+  }
   return add;
-}
-
-template <typename Range>
-void append(std::vector<std::string> &to, const Range &range) {
-  to.insert(to.end(), std::begin(range), std::end(range));
 }
 
 // One argument in a response file. The four linkers tokenize response
@@ -119,12 +157,14 @@ std::string responseFileWord(StringRef arg) {
 } // namespace
 
 std::vector<std::string> RewrittenCommand::inlined() const {
-  if (!responseFile)
-    return args;
-  ArrayRef<std::string> all = args;
-  std::vector<std::string> out = all.take_front(responseFile->index).vec();
-  append(out, responseFile->args);
-  append(out, all.drop_front(responseFile->index + 1));
+  std::vector<std::string> out;
+  auto rsp = responseFiles.begin();
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (rsp != responseFiles.end() && rsp->index == i)
+      append_range(out, (rsp++)->args);
+    else
+      out.push_back(args[i]);
+  }
   return out;
 }
 
@@ -132,39 +172,38 @@ RewrittenCommand rewriteLinkCommand(const LinkModel &model,
                                     const Decision &decision,
                                     StringRef stampPath) {
   const LinkCommand &cmd = model.command;
-  ArrayRef<std::string> given = cmd.originalArgs;
   Additions add = additions(model, decision, stampPath);
+  auto next = add.inserted.begin();
+  auto insertedEnd = add.inserted.end();
   RewrittenCommand out;
-  size_t at = insertionPoint(model);
-  if (at == cmd.args.size()) {
-    out.args = given.vec();
-    append(out.args, add.inserted);
-  } else {
-    // The argument as given that `at` comes from, and the arguments that
-    // come from it: [begin, end) of LinkCommand::args.
-    size_t origin = cmd.argOrigins[at];
-    auto [first, last] =
-        std::equal_range(cmd.argOrigins.begin(), cmd.argOrigins.end(), origin);
-    size_t begin = first - cmd.argOrigins.begin();
-    size_t end = last - cmd.argOrigins.begin();
-    out.args = given.take_front(origin).vec();
-    if (at == begin) {
-      // At an argument as given, or at the first of a response file's.
-      append(out.args, add.inserted);
-    } else {
+  // Each argument as given with [begin, end), the arguments of
+  // LinkCommand::args that come from it: itself, or a response file's.
+  size_t begin = 0;
+  for (size_t origin = 0; origin < cmd.originalArgs.size(); ++origin) {
+    size_t end = begin;
+    while (end < cmd.args.size() && cmd.argOrigins[end] == origin)
+      ++end;
+    // At an argument as given, or at the first of a response file's: in
+    // front of it, the `@file` kept.
+    for (; next != insertedEnd && next->at <= begin; ++next)
+      append_range(out.args, next->args);
+    if (next != insertedEnd && next->at < end) {
       // Inside a response file: one of allocsel's own stands in for it.
-      ArrayRef<std::string> inside =
-          ArrayRef(cmd.args).slice(begin, end - begin);
       RewrittenCommand::ResponseFile rsp;
       rsp.index = out.args.size();
-      append(rsp.args, inside.take_front(at - begin));
-      append(rsp.args, add.inserted);
-      append(rsp.args, inside.drop_front(at - begin));
-      out.responseFile = std::move(rsp);
+      for (size_t i = begin; i < end; ++i) {
+        for (; next != insertedEnd && next->at == i; ++next)
+          append_range(rsp.args, next->args);
+        rsp.args.push_back(cmd.args[i]);
+      }
+      out.responseFiles.push_back(std::move(rsp));
     }
-    append(out.args, given.drop_front(origin));
+    out.args.push_back(cmd.originalArgs[origin]);
+    begin = end;
   }
-  append(out.args, add.appended);
+  for (; next != insertedEnd; ++next)
+    append_range(out.args, next->args);
+  append_range(out.args, add.appended);
   return out;
 }
 

@@ -6,8 +6,10 @@
 // before every shared definition of malloc (glibc's, in -lc); `-u` for the
 // allocator's anchor and for the entry points the link can use, so that its
 // members are extracted even where an LTO symbol table hides a reference
-// (GCC's omits malloc); the libraries the allocator needs; private binding
-// for a shared library, exported entry points for an executable.
+// (GCC's omits malloc); the libraries the allocator's marker names, right
+// after its archive, whether allocsel adds it or the command names it;
+// private binding for a shared library, exported entry points for an
+// executable.
 //
 // The command keeps its response files. Build systems and drivers use them
 // because the link line would not fit into the kernel's argument limit
@@ -17,7 +19,7 @@
 // the arguments as given, `@file` references included, with the additions
 // where they belong. Where that is inside a response file (the first
 // library is listed in one, as with collect2), allocsel cannot insert into
-// the user's file: that `@file` is replaced by a response file of
+// the user's file: each such `@file` is replaced by a response file of
 // allocsel's own, the same arguments (nested files expanded) with the
 // additions in place, written next to the output and removed after the
 // link like the stamp. docs/design-decisions.md has the reasoning.
@@ -43,17 +45,18 @@ struct RewrittenCommand {
   // references included, with the additions.
   std::vector<std::string> args;
 
-  // Set when the additions land inside one of the command's response files:
+  // Where additions land inside one of the command's response files:
   // `args[index]`, that file's reference as given, is to be replaced by a
-  // reference to a response file of allocsel's own holding `args`.
+  // reference to a response file of allocsel's own holding `args`. In the
+  // order of `index`.
   struct ResponseFile {
     size_t index = 0;
     std::vector<std::string> args;
   };
-  std::optional<ResponseFile> responseFile;
+  std::vector<ResponseFile> responseFiles;
 
-  // The arguments with allocsel's response file, if any, inlined in its
-  // place: what the linker reads.
+  // The arguments with allocsel's response files inlined in their places:
+  // what the linker reads, the command's own `@file` references kept.
   std::vector<std::string> inlined() const;
 };
 

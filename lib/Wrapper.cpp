@@ -228,15 +228,15 @@ int linkWithAllocator(
   }
   RewrittenCommand rewritten =
       rewriteLinkCommand(**model, *decision, stampPath);
-  if (const auto &rsp = rewritten.responseFile) {
+  for (const RewrittenCommand::ResponseFile &rsp : rewritten.responseFiles) {
     Expected<sys::fs::TempFile> written =
         writeLinkFile(output, "args", ".rsp", "the response file",
-                      responseFileText(rsp->args));
+                      responseFileText(rsp.args));
     if (!written) {
       printError(toString(written.takeError()));
       return ExitUsage;
     }
-    rewritten.args[rsp->index] = "@" + written->TmpName;
+    rewritten.args[rsp.index] = "@" + written->TmpName;
     linkFiles.push_back(std::move(*written));
   }
 
