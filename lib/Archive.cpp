@@ -45,7 +45,6 @@ namespace allocsel {
 
 namespace {
 
-constexpr StringRef StampMember = "allocsel-stamp.o";
 constexpr StringRef AnchorPrefix = "__allocsel_allocator_";
 
 // An allocator marker among the members.
@@ -131,7 +130,7 @@ struct Reader {
         consumeError(std::move(err));
         return name ? data.takeError() : name.takeError();
       }
-      if (*name == StampMember)
+      if (*name == archiveStampMember)
         continue;
       Expected<NewArchiveMember> m =
           NewArchiveMember::getOldMember(child, /*Deterministic=*/true);
@@ -252,9 +251,9 @@ int runArchive(const ArchiveOptions &options, ArrayRef<std::string> searchPath) 
     return ExitUsage;
   }
   std::unique_ptr<MemoryBuffer> stampBuffer =
-      MemoryBuffer::getMemBufferCopy(*object, StampMember);
+      MemoryBuffer::getMemBufferCopy(*object, archiveStampMember);
   NewArchiveMember stampMember(stampBuffer->getMemBufferRef());
-  stampMember.MemberName = StampMember;
+  stampMember.MemberName = archiveStampMember;
   reader.members.push_back(std::move(stampMember));
 
   // Written to a temporary file and renamed: OUT.a may be an input.

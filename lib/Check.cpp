@@ -22,6 +22,7 @@
 
 #include "Closure.h"
 #include "Rules.h"
+#include "Stamp.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -542,10 +543,14 @@ Error scanObject(InputFile &file, Scanned &s) {
 }
 
 // An archive by its index: only members with an anchor are read (for the
-// marker and a stamp), and, where the archive carries an overriding
-// allocator, every member's relocations for AS011.
+// marker and a stamp), and the member `allocsel archive` puts its stamp in
+// (by its name: it defines no symbol); where the archive carries an
+// overriding allocator, every member's relocations for AS011.
 Error scanArchive(InputFile &file, Scanned &s) {
   ArchiveFile &ar = *file.archive;
+  Expected<std::vector<uint64_t>> members = ar.members();
+  if (!members)
+    return withFile(file.path, members.takeError());
   AllocatorEvidence evidence;
   StringRef anchor = ALLOCSEL_ALLOCATOR_ANCHOR_PREFIX;
   NoteSet notes;
@@ -566,17 +571,24 @@ Error scanArchive(InputFile &file, Scanned &s) {
     if (!object)
       return withFile(file.path, object.takeError());
     evidence.addObject(*object, source);
-    for (const SelectionStamp &st : object->notes.stamps)
-      notes.stamps.push_back(st);
+    append_range(notes.stamps, object->notes.stamps);
+  }
+  for (uint64_t offset : *members) {
+    Expected<const ArchiveFile::Member &> m = ar.member(offset);
+    if (!m)
+      return withFile(file.path, m.takeError());
+    if (m->name != archiveStampMember)
+      continue;
+    Expected<const ObjectInfo &> object = ar.object(offset);
+    if (!object)
+      return withFile(file.path, object.takeError());
+    append_range(notes.stamps, object->notes.stamps);
   }
   s.ids = evidence.identifyAll();
   s.report.stamp = ownStamp(notes, s.report.kind);
 
   ArtifactRules rules(s, nullptr);
   if (llvm::any_of(s.ids, isOverriding)) {
-    Expected<std::vector<uint64_t>> members = ar.members();
-    if (!members)
-      return withFile(file.path, members.takeError());
     for (uint64_t offset : *members) {
       Expected<const ArchiveFile::Member &> m = ar.member(offset);
       if (!m)

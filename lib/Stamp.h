@@ -13,6 +13,7 @@
 
 #include "Notes.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -27,6 +28,11 @@ struct TargetInfo {
   bool isLittleEndian = true;
   uint32_t flags = 0; // e_flags: the ABI bits of ARM, MIPS, RISC-V, ...
 };
+
+// The member of a final static library (`allocsel archive`) that holds its
+// stamp object. The object defines no symbol, so the archive's index does
+// not lead to it: readers find it by this name.
+constexpr llvm::StringLiteral archiveStampMember = "allocsel-stamp.o";
 
 // The bytes of a relocatable ELF object holding `stamp` in `.note.allocsel`.
 llvm::Expected<std::string> makeStampObject(const SelectionStamp &stamp,
