@@ -543,17 +543,17 @@ Error scanObject(InputFile &file, Scanned &s) {
 }
 
 // An archive by its index: only members with an anchor are read (for the
-// marker and a stamp), and the member `allocsel archive` puts its stamp in
-// (by its name: it defines no symbol); where the archive carries an
+// marker and a stamp); in an archive with a marker, the member `allocsel
+// archive` puts a final static library's stamp in, found by its name (it
+// defines no symbol; such a library always bundles a tagged allocator, so
+// other archives' members are not walked); where the archive carries an
 // overriding allocator, every member's relocations for AS011.
 Error scanArchive(InputFile &file, Scanned &s) {
   ArchiveFile &ar = *file.archive;
-  Expected<std::vector<uint64_t>> members = ar.members();
-  if (!members)
-    return withFile(file.path, members.takeError());
   AllocatorEvidence evidence;
   StringRef anchor = ALLOCSEL_ALLOCATOR_ANCHOR_PREFIX;
   NoteSet notes;
+  bool tagged = false;
   for (const ArchiveFile::IndexEntry &entry : ar.index()) {
     bool isAnchor = entry.symbol.startswith(anchor);
     if (!isAnchor && !findEntryPoint(entry.symbol) &&
@@ -572,24 +572,34 @@ Error scanArchive(InputFile &file, Scanned &s) {
       return withFile(file.path, object.takeError());
     evidence.addObject(*object, source);
     append_range(notes.stamps, object->notes.stamps);
-  }
-  for (uint64_t offset : *members) {
-    Expected<const ArchiveFile::Member &> m = ar.member(offset);
-    if (!m)
-      return withFile(file.path, m.takeError());
-    if (m->name != archiveStampMember)
-      continue;
-    Expected<const ObjectInfo &> object = ar.object(offset);
-    if (!object)
-      return withFile(file.path, object.takeError());
-    append_range(notes.stamps, object->notes.stamps);
+    tagged = true;
   }
   s.ids = evidence.identifyAll();
+  bool overriding = llvm::any_of(s.ids, isOverriding);
+  std::vector<uint64_t> members;
+  if (tagged || overriding) {
+    Expected<std::vector<uint64_t>> all = ar.members();
+    if (!all)
+      return withFile(file.path, all.takeError());
+    members = std::move(*all);
+  }
+  if (tagged)
+    for (uint64_t offset : members) {
+      Expected<const ArchiveFile::Member &> m = ar.member(offset);
+      if (!m)
+        return withFile(file.path, m.takeError());
+      if (m->name != archiveStampMember)
+        continue;
+      Expected<const ObjectInfo &> object = ar.object(offset);
+      if (!object)
+        return withFile(file.path, object.takeError());
+      append_range(notes.stamps, object->notes.stamps);
+    }
   s.report.stamp = ownStamp(notes, s.report.kind);
 
   ArtifactRules rules(s, nullptr);
-  if (llvm::any_of(s.ids, isOverriding)) {
-    for (uint64_t offset : *members) {
+  if (overriding) {
+    for (uint64_t offset : members) {
       Expected<const ArchiveFile::Member &> m = ar.member(offset);
       if (!m)
         return withFile(file.path, m.takeError());
