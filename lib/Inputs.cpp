@@ -21,8 +21,10 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 
 #include <cstring>
+#include <sys/mman.h>
 
 using namespace llvm;
 using namespace llvm::object;
@@ -651,6 +653,17 @@ Expected<ObjectInfo> readObject(MemoryBufferRef buffer, ReadMode mode) {
 
 //===- Archives -----------------------------------------------------------===//
 
+// Every page of an archive's index is read: mapped at once, a few
+// thousand pages cost one system call instead of a fault per 64 KiB (~29 µs
+// each on a virtual machine). Advice only; older kernels ignore it.
+static void prefault(StringRef bytes) {
+  uintptr_t page = sys::Process::getPageSizeEstimate();
+  uintptr_t begin = reinterpret_cast<uintptr_t>(bytes.data()) & ~(page - 1);
+  uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data()) + bytes.size();
+  (void)madvise(reinterpret_cast<void *>(begin), end - begin,
+                MADV_POPULATE_READ);
+}
+
 uint64_t ArchiveFile::readIndexWord(size_t at) const {
   const char *p = indexTable.data() + at;
   if (wordSize == 8)
@@ -781,6 +794,7 @@ ArchiveFile::create(MemoryBufferRef buffer) {
   }
   if (ar.kind() == Archive::K_GNU || ar.kind() == Archive::K_GNU64) {
     file->indexTable = ar.getSymbolTable();
+    prefault(file->indexTable);
     if (Error e = file->readGnuIndex(ar.kind() == Archive::K_GNU64))
       return e;
     return file;
