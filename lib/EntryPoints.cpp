@@ -68,21 +68,23 @@ static const StringMap<EntryPoint> &entryPointMap() {
   return map;
 }
 
+// C++ operators are `_Zn...`/`_Zd...`; the C names start with one of a few
+// letters. Each byte is read only if the one before is not the end.
+bool mayNameEntryPoint(const char *name) {
+  if (name[0] == '_')
+    return name[1] == 'Z' && (name[2] == 'n' || name[2] == 'd');
+  return name[0] && StringRef("mfcrapv").contains(name[0]);
+}
+
 std::optional<EntryPoint> findEntryPoint(StringRef symbol) {
   // Most symbols are neither: a cheap test on the first bytes and the
   // length keeps the map out of the way (`check` asks for every symbol of
-  // every library of a tree). C++ operators are `_Zn...`/`_Zd...`, at most
-  // 38 bytes; the C names start with one of a few letters, at most 18.
-  if (symbol.size() < 4)
+  // every library of a tree). The operators are at most 38 bytes, the C
+  // names at most 18.
+  if (symbol.size() < 4 || symbol.size() > 40 ||
+      !mayNameEntryPoint(symbol.data()) ||
+      (symbol[0] != '_' && symbol.size() > 18))
     return std::nullopt;
-  if (symbol[0] == '_') {
-    if (symbol[1] != 'Z' || (symbol[2] != 'n' && symbol[2] != 'd') ||
-        symbol.size() > 40)
-      return std::nullopt;
-  } else if (symbol.size() > 18 ||
-             !StringRef("mfcrapv").contains(symbol[0])) {
-    return std::nullopt;
-  }
   const StringMap<EntryPoint> &map = entryPointMap();
   auto it = map.find(symbol);
   if (it == map.end())

@@ -66,6 +66,10 @@ private:
 // The entry point `symbol` names, if it names one.
 std::optional<EntryPoint> findEntryPoint(llvm::StringRef symbol);
 
+// Whether `name`, NUL-terminated, may name an entry point, from its first
+// bytes alone: most names are rejected without measuring them.
+bool mayNameEntryPoint(const char *name);
+
 // The symbol's name: `malloc`, or the mangled name of an operator.
 llvm::StringRef entryPointSymbol(EntryPoint e);
 

@@ -158,7 +158,8 @@ private:
     info.kind = InputKind::Relocatable;
     if (!symtab)
       return Error::success();
-    if (Error e = readSymbols(*symtab, info.symbols, Take::All))
+    if (Error e = readSymbols(*symtab, sink(info.symbols, info.symbolScan),
+                              Take::All))
       return e;
     // A slim object's IR is in `.gnu.lto_*` sections: without them, the
     // walk of every symbol for `__gnu_lto_slim` (a third of reading the
@@ -166,6 +167,7 @@ private:
     if (hasGccLtoSections && isGccLtoSlim(info.symbols)) {
       info.kind = InputKind::GccLto;
       info.symbols.clear();
+      info.symbolScan = EntryPointScan();
       return readGccLtoSymbols(obj, info.symbols);
     }
     return Error::success();
@@ -199,8 +201,9 @@ private:
       if (Error e = readDynamicSymbols())
         return e;
     if (symtab)
-      return readSymbols(*symtab, info.internalDefinitions, Take::Defined, {},
-                         /*locals=*/true);
+      return readSymbols(*symtab,
+                         sink(info.internalDefinitions, info.internalScan),
+                         Take::Defined, {}, /*locals=*/true);
     return Error::success();
   }
 
@@ -235,11 +238,27 @@ private:
 
   enum class Take { All, Defined, Undefined };
 
+  // Where the symbols read from a table go: into a list of ObjectInfo, or,
+  // read for verification, only into what its EntryPointScan keeps of them.
+  struct SymbolSink {
+    std::vector<Symbol> &list;
+    EntryPointScan *scan;
+    void add(const Symbol &s) {
+      if (scan)
+        scan->add(s);
+      else
+        list.push_back(s);
+    }
+  };
+  SymbolSink sink(std::vector<Symbol> &list, EntryPointScan &scan) const {
+    return {list, mode == ReadMode::Verify ? &scan : nullptr};
+  }
+
   // Reads the global and weak symbols of `table` that `take` asks for;
   // with `versions`, the entries of SHT_GNU_versym that give each its
   // version.
-  Error readSymbols(const Elf_Shdr &table, std::vector<Symbol> &out,
-                    Take take, ArrayRef<typename ELFT::Versym> versions = {},
+  Error readSymbols(const Elf_Shdr &table, SymbolSink out, Take take,
+                    ArrayRef<typename ELFT::Versym> versions = {},
                     bool locals = false) {
     Expected<typename ELFT::SymRange> syms = elf.symbols(&table);
     if (!syms)
@@ -247,8 +266,8 @@ private:
     Expected<StringRef> strtab = elf.getStringTableForSymtab(table, sections);
     if (!strtab)
       return strtab.takeError();
-    if (take != Take::Undefined)
-      out.reserve(out.size() + syms->size());
+    if (take != Take::Undefined && !out.scan)
+      out.list.reserve(out.list.size() + syms->size());
     // An output's globals often end up local: one that some input declared
     // hidden is made LOCAL HIDDEN by lld, gold and mold (in a -static link
     // glibc's libc.a references `malloc` as hidden); mold makes the symbols
@@ -259,6 +278,13 @@ private:
       const Elf_Sym &sym = (*syms)[i];
       if (take == Take::Undefined && sym.st_shndx != ELF::SHN_UNDEF)
         continue;
+      // Read for verification, a symbol that cannot name an entry point
+      // adds nothing once the table is known to hold one: its name is not
+      // even measured (strlen was a third of verifying a large output).
+      if (out.scan && out.scan->hasSymbols &&
+          (sym.st_name >= strtab->size() ||
+           !mayNameEntryPoint(strtab->data() + sym.st_name)))
+        continue;
       std::optional<Symbol> s = i < table.sh_info
                                     ? formerGlobal(sym, *strtab)
                                     : linkerSymbol<ELFT>(sym, *strtab);
@@ -267,7 +293,7 @@ private:
       if (!versions.empty())
         if (Error e = setVersion(*s, i, versions))
           return e;
-      out.push_back(*s);
+      out.add(*s);
     }
     return Error::success();
   }
@@ -302,6 +328,9 @@ private:
   }
 
   Error readDynamicSymbols() {
+    if (mode == ReadMode::Verify)
+      return readSymbols(*dynsym, sink(info.symbols, info.symbolScan),
+                         Take::All);
     ArrayRef<typename ELFT::Versym> versions;
     if (versym) {
       if (Error e = loadVersionNames())
@@ -314,7 +343,8 @@ private:
       versions = *v;
     }
     if (mode == ReadMode::Everything)
-      return readSymbols(*dynsym, info.symbols, Take::All, versions);
+      return readSymbols(*dynsym, sink(info.symbols, info.symbolScan),
+                         Take::All, versions);
     Expected<typename ELFT::SymRange> syms = elf.symbols(dynsym);
     if (!syms)
       return syms.takeError();
@@ -323,7 +353,8 @@ private:
       return strtab.takeError();
     info.exports =
         makeExportTable(elf, sections, *dynsym, *syms, *strtab, versions);
-    return readSymbols(*dynsym, info.symbols, Take::Undefined, versions);
+    return readSymbols(*dynsym, sink(info.symbols, info.symbolScan),
+                       Take::Undefined, versions);
   }
 
   // The version index -> name map of SHT_GNU_verdef and SHT_GNU_verneed.
@@ -648,6 +679,13 @@ Expected<ObjectInfo> readObject(MemoryBufferRef buffer, ReadMode mode) {
     e = makeError("not an ELF object or LLVM bitcode file");
   if (e)
     return e;
+  // The ELF reader scans an ELF symbol table as it goes; what came from an
+  // LTO symbol table (a `-r` link's bitcode or GCC slim output) is few.
+  if (mode == ReadMode::Verify) {
+    for (const Symbol &s : info.symbols)
+      info.symbolScan.add(s);
+    info.symbols.clear();
+  }
   return info;
 }
 

@@ -71,7 +71,11 @@ private:
   }
 
   // What the output defines: .dynsym, and .symtab when not stripped.
-  EntryPointSet defined() const { return entryPointUse(output).defined; }
+  EntryPointSet defined() const {
+    EntryPointSet set = output.symbolScan.defined;
+    set.merge(output.internalScan.defined);
+    return set;
+  }
 
   void checkAllocator(const Selection &s) {
     bool tagged = s.added || any_of(model.allocators, [&](const auto &a) {
@@ -95,7 +99,7 @@ private:
     if (s.cls != AllocatorClass::Overriding)
       return;
     // A stripped, privately bound library shows nothing to check.
-    if (output.internalDefinitions.empty() &&
+    if (!output.internalScan.hasSymbols &&
         decision.kind == ArtifactKind::SharedLibrary)
       return;
     EntryPointSet missing =
@@ -127,11 +131,7 @@ private:
 
   // AS005 for a shared library, AS012 for an executable.
   void checkExports() {
-    EntryPointSet exported;
-    for (const Symbol &sym : output.symbols)
-      if (sym.isDefined)
-        if (std::optional<EntryPoint> e = findEntryPoint(sym.name))
-          exported.insert(*e);
+    EntryPointSet exported = output.symbolScan.defined;
     if (decision.kind == ArtifactKind::SharedLibrary &&
         !decision.exportAllocator && !exported.empty())
       report(Rule::AS005,
@@ -142,7 +142,7 @@ private:
     const std::optional<Selection> &s = decision.selected;
     if (decision.kind != ArtifactKind::Executable || !s ||
         s->cls != AllocatorClass::Overriding || !s->sharedObject.empty() ||
-        output.symbols.empty())
+        !output.symbolScan.hasSymbols)
       return;
     EntryPointSet unexported =
         s->forced.minus(exported);
@@ -188,7 +188,8 @@ Expected<std::vector<Diagnostic>> verifyOutput(const LinkModel &model,
                            "allocsel cannot verify a raw image, and its "
                            "stamp is inside it; link raw images with "
                            "ALLOCSEL_MODE=off");
-  Expected<std::unique_ptr<InputFile>> file = InputFile::open(path);
+  Expected<std::unique_ptr<InputFile>> file =
+      InputFile::open(path, ReadMode::Verify);
   if (!file)
     return file.takeError();
   if (!(*file)->object)

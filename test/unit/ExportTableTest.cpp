@@ -9,10 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "ExportTable.h"
 #include "Inputs.h"
+#include "SystemLibraries.h"
 
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 
 #include "gtest/gtest.h"
 
@@ -20,18 +19,6 @@ using namespace allocsel;
 using namespace llvm;
 
 namespace {
-
-std::vector<std::string> systemLibraries() {
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (sys::fs::directory_iterator it("/usr/lib/x86_64-linux-gnu", ec), end;
-       it != end && !ec; it.increment(ec)) {
-    StringRef name = sys::path::filename(it->path());
-    if (name.contains(".so") && it->type() == sys::fs::file_type::regular_file)
-      found.push_back(it->path());
-  }
-  return found;
-}
 
 TEST(ExportTableTest, AgreesWithTheWholeDynamicSymbolTable) {
   std::vector<std::string> libraries = systemLibraries();
