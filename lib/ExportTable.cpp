@@ -200,21 +200,15 @@ makeExportTable(const ELFFile<ELFT> &elf, typename ELFT::ShdrRange sections,
   return table;
 }
 
-template std::shared_ptr<const ExportTable>
-makeExportTable<ELF32LE>(const ELFFile<ELF32LE> &, ELF32LE::ShdrRange,
-                         const ELF32LE::Shdr &, ArrayRef<ELF32LE::Sym>,
-                         StringRef, ArrayRef<ELF32LE::Versym>);
-template std::shared_ptr<const ExportTable>
-makeExportTable<ELF32BE>(const ELFFile<ELF32BE> &, ELF32BE::ShdrRange,
-                         const ELF32BE::Shdr &, ArrayRef<ELF32BE::Sym>,
-                         StringRef, ArrayRef<ELF32BE::Versym>);
-template std::shared_ptr<const ExportTable>
-makeExportTable<ELF64LE>(const ELFFile<ELF64LE> &, ELF64LE::ShdrRange,
-                         const ELF64LE::Shdr &, ArrayRef<ELF64LE::Sym>,
-                         StringRef, ArrayRef<ELF64LE::Versym>);
-template std::shared_ptr<const ExportTable>
-makeExportTable<ELF64BE>(const ELFFile<ELF64BE> &, ELF64BE::ShdrRange,
-                         const ELF64BE::Shdr &, ArrayRef<ELF64BE::Sym>,
-                         StringRef, ArrayRef<ELF64BE::Versym>);
+// For each ELF class and byte order.
+#define INSTANTIATE(ELFT)                                                      \
+  template std::shared_ptr<const ExportTable> makeExportTable<ELFT>(           \
+      const ELFFile<ELFT> &, ELFT::ShdrRange, const ELFT::Shdr &,              \
+      ArrayRef<ELFT::Sym>, StringRef, ArrayRef<ELFT::Versym>);
+INSTANTIATE(ELF32LE)
+INSTANTIATE(ELF32BE)
+INSTANTIATE(ELF64LE)
+INSTANTIATE(ELF64BE)
+#undef INSTANTIATE
 
 } // namespace allocsel
