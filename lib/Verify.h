@@ -6,7 +6,8 @@
 // stamp, the selected allocator's marker, its entry points defined in the
 // output (a note alone proves nothing: the marker member can be linked
 // while the malloc member is not), DT_NEEDED for a shared-object backed
-// allocator, and what .dynsym exports (AS005, AS012).
+// allocator, and what .dynsym exports (AS005, AS012). Only that is read
+// (ReadMode::Verify): the symbol tables are scanned, not listed.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ALLOCSEL_VERIFY_H
