@@ -802,9 +802,29 @@ Error ArchiveFile::readBsdIndex(bool is64) {
   return Error::success();
 }
 
+// LLVM 14's Archive reads the first member's BSD name (`#1/N`: the name is
+// the member's first N bytes) as soon as it opens an archive, without
+// checking that those bytes are in the file: past the end of a truncated
+// one (found by fuzzing). That one name is checked here first.
+static Error checkFirstMemberName(StringRef data) {
+  constexpr size_t Magic = 8, Header = 60;
+  if (!data.startswith("!<arch>\n") || data.size() < Magic + Header)
+    return Error::success();
+  StringRef name = data.substr(Magic, 16).rtrim(' ');
+  uint64_t length;
+  if (!name.consume_front("#1/") || name.getAsInteger(10, length))
+    return Error::success(); // libObject's to judge
+  if (length > data.size() - Magic - Header)
+    return makeError("truncated archive: the name of its first member (" +
+                     Twine(length) + " bytes) runs past the end");
+  return Error::success();
+}
+
 Expected<std::unique_ptr<ArchiveFile>>
 ArchiveFile::create(MemoryBufferRef buffer) {
   auto file = std::make_unique<ArchiveFile>();
+  if (Error e = checkFirstMemberName(buffer.getBuffer()))
+    return e;
   Expected<std::unique_ptr<Archive>> archive = Archive::create(buffer);
   if (!archive)
     return archive.takeError();
