@@ -810,7 +810,8 @@ static Error checkFirstMemberName(StringRef data) {
   constexpr size_t Magic = 8, Header = 60;
   if (!data.startswith("!<arch>\n") || data.size() < Magic + Header)
     return Error::success();
-  StringRef name = data.substr(Magic, 16).rtrim(' ');
+  // libObject reads the length up to the first space: `#1/12  92` is 12.
+  StringRef name = data.substr(Magic, 16).split(' ').first;
   uint64_t length;
   if (!name.consume_front("#1/") || name.getAsInteger(10, length))
     return Error::success(); // libObject's to judge
