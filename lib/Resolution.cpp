@@ -182,6 +182,7 @@ private:
   }
   uint32_t lookup(StringRef name, bool &inserted);
   uint32_t find(StringRef name);
+  void makeLazy(Sym &s, LazyTable::Definition def);
 
   Error addInput(size_t i);
   Error addObject(const ObjectInfo &object, std::string name);
@@ -228,9 +229,7 @@ uint32_t Resolver::lookup(StringRef name, bool &inserted) {
   Sym &s = syms.emplace_back();
   if (std::optional<LazyTable::Definition> def =
           lazyTable.find(name, NameInfo::getHashValue(name))) {
-    s.state = State::Lazy;
-    s.input = def->input;
-    s.member = inputs[def->input].file->archive->indexEntry(def->entry).member;
+    makeLazy(s, *def);
     inserted = false;
   }
   return it->second;
@@ -242,10 +241,20 @@ uint32_t Resolver::find(StringRef name) {
   auto it = symIndex.find(name);
   if (it != symIndex.end())
     return it->second;
-  if (!lazyTable.find(name, NameInfo::getHashValue(name)))
+  std::optional<LazyTable::Definition> def =
+      lazyTable.find(name, NameInfo::getHashValue(name));
+  if (!def)
     return UINT32_MAX;
-  bool inserted;
-  return lookup(name, inserted);
+  uint32_t idx = syms.size();
+  symIndex[name] = idx;
+  makeLazy(syms.emplace_back(), *def);
+  return idx;
+}
+
+void Resolver::makeLazy(Sym &s, LazyTable::Definition def) {
+  s.state = State::Lazy;
+  s.input = def.input;
+  s.member = inputs[def.input].file->archive->indexEntry(def.entry).member;
 }
 
 // A real definition beats an undefined, lazy, common or shared symbol and
