@@ -4,9 +4,11 @@
 #   fuzz/run.sh --smoke [TARGET...]   each target for $FUZZ_SMOKE_SECONDS
 #                                     (default 15) from fresh seeds: for CI
 #   fuzz/run.sh [TARGET...]           the long run: each target for
-#                                     $FUZZ_SECONDS (default 3600) with
-#                                     $FUZZ_JOBS workers (default 1), its
-#                                     corpus kept in build-fuzz/corpus/
+#                                     $FUZZ_SECONDS (default 3600), or
+#                                     until $FUZZ_RUNS executions if that is
+#                                     set, with $FUZZ_JOBS workers (default
+#                                     1), its corpus kept in
+#                                     build-fuzz/corpus/
 #
 # Builds build-fuzz (clang, -DALLOCSEL_FUZZ=ON) first, at -O1 with line
 # tables and assertions on, as OSS-Fuzz builds: it compiles in about half
@@ -55,6 +57,9 @@ if [ "$smoke" = 1 ]; then
   jobs=1
 else
   time_args=(-max_total_time="${FUZZ_SECONDS:-3600}")
+  # A count, not a time, is the target (10 M executions): a run that
+  # reaches it stops there, however busy the machine.
+  [ -z "${FUZZ_RUNS:-}" ] || time_args+=(-runs="$FUZZ_RUNS")
   jobs=${FUZZ_JOBS:-1}
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
