@@ -478,11 +478,13 @@ private:
         s.cls != AllocatorClass::Overriding)
       return Error::success();
     d.privateBinding = !d.exportAllocator;
-    if (!s.added)
-      return Error::success();
+    // Only an archive's members can be bound privately (--exclude-libs) and
+    // are read here; objects given as such are the verifier's (AS005).
     Expected<InputFile *> file = allocatorFile();
     if (!file)
       return file.takeError();
+    if (!(*file)->archive)
+      return Error::success();
     Expected<std::vector<uint64_t>> members = (*file)->archive->members();
     if (!members)
       return members.takeError();
@@ -500,7 +502,7 @@ private:
                    artifact() +
                    ": dlopen of it can fail with 'cannot allocate memory in "
                    "static TLS block'",
-               {memberName(s.added->archive, member->name) +
+               {memberName(s.file, member->name) +
                 ": initial-exec TLS relocations"});
         break;
       }

@@ -57,6 +57,16 @@ size_t afterFoundAllocator(const LinkModel &model, const Selection &s) {
   return after;
 }
 
+// Whether the allocator's members come from an archive, the one thing
+// --exclude-libs hides: the installed archive allocsel adds, or one the
+// command line names.
+bool isArchive(const LinkModel &model, const Selection &s) {
+  if (s.added)
+    return true;
+  auto it = model.files.find(s.file);
+  return it != model.files.end() && it->second->kind == InputKind::Archive;
+}
+
 // Whether the output gets a dynamic symbol table: some shared object is
 // linked, or it is a PIE or a shared library.
 bool isDynamic(const LinkModel &model) {
@@ -112,9 +122,9 @@ Additions additions(const LinkModel &model, const Decision &decision,
       append_range(inserted, libs);
     else if (!libs.empty())
       afterAllocator = Insertion{afterFoundAllocator(model, *s), libs};
-    if (decision.privateBinding && s->added)
+    if (decision.privateBinding && isArchive(model, *s))
       add.appended.push_back(
-          ("--exclude-libs=" + sys::path::filename(s->added->archive)).str());
+          ("--exclude-libs=" + sys::path::filename(s->file)).str());
     if (decision.kind == ArtifactKind::Executable &&
         s->cls == AllocatorClass::Overriding && isDynamic(model))
       forced.forEach([&](EntryPoint e) {
