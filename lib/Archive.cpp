@@ -25,6 +25,7 @@
 #include "Archive.h"
 
 #include "Diagnostics.h"
+#include "Inputs.h"
 #include "MemberGraph.h"
 #include "Policy.h"
 #include "Registry.h"
@@ -97,6 +98,23 @@ struct Reader {
     objects.push_back(std::move(read));
   }
 
+  // A member of an input archive, but for an earlier stamp.
+  Error addMember(StringRef path, const Archive::Child &child) {
+    Expected<StringRef> name = child.getName();
+    Expected<MemoryBufferRef> data = child.getMemoryBufferRef();
+    if (!name || !data)
+      return name ? data.takeError() : name.takeError();
+    if (*name == archiveStampMember)
+      return Error::success();
+    Expected<NewArchiveMember> m =
+        NewArchiveMember::getOldMember(child, /*Deterministic=*/true);
+    if (!m)
+      return m.takeError();
+    look(*data, (path + "(" + *name + ")").str());
+    members.push_back(std::move(*m));
+    return Error::success();
+  }
+
   Error add(StringRef path) {
     ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
         MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -117,33 +135,18 @@ struct Reader {
       ++inputs;
       return Error::success();
     }
-    Expected<std::unique_ptr<Archive>> archive = Archive::create(ref);
-    if (!archive)
+    auto inArchive = [&](Error e) {
       return createStringError(inconvertibleErrorCode(), "'%s': %s",
                                path.str().c_str(),
-                               toString(archive.takeError()).c_str());
-    Error err = Error::success();
-    for (const Archive::Child &child : (*archive)->children(err)) {
-      Expected<StringRef> name = child.getName();
-      Expected<MemoryBufferRef> data = child.getMemoryBufferRef();
-      if (!name || !data) {
-        consumeError(std::move(err));
-        return name ? data.takeError() : name.takeError();
-      }
-      if (*name == archiveStampMember)
-        continue;
-      Expected<NewArchiveMember> m =
-          NewArchiveMember::getOldMember(child, /*Deterministic=*/true);
-      if (!m) {
-        consumeError(std::move(err));
-        return m.takeError();
-      }
-      std::string source = (path + "(" + *name + ")").str();
-      look(*data, source);
-      members.push_back(std::move(*m));
-    }
-    if (err)
-      return err;
+                               toString(std::move(e)).c_str());
+    };
+    Expected<std::unique_ptr<Archive>> archive = createArchive(ref);
+    if (!archive)
+      return inArchive(archive.takeError());
+    if (Error e = forEachMember(**archive, [&](const Archive::Child &c) {
+          return addMember(path, c);
+        }))
+      return inArchive(std::move(e));
     archives.push_back(std::move(*archive));
     ++inputs;
     return Error::success();

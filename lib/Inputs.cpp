@@ -802,31 +802,54 @@ Error ArchiveFile::readBsdIndex(bool is64) {
   return Error::success();
 }
 
-// LLVM 14's Archive reads the first member's BSD name (`#1/N`: the name is
-// the member's first N bytes) as soon as it opens an archive, without
-// checking that those bytes are in the file: past the end of a truncated
-// one (found by fuzzing). That one name is checked here first.
-static Error checkFirstMemberName(StringRef data) {
-  constexpr size_t Magic = 8, Header = 60;
-  if (!data.startswith("!<arch>\n") || data.size() < Magic + Header)
-    return Error::success();
+// LLVM 14's Archive reads a member's BSD name (`#1/N`: the name is the
+// member's first N bytes) without checking that those bytes are in the
+// file: the first member's as soon as it opens an archive, any other's
+// when it is read or stepped over (getNext names it in its error), past
+// the end of a truncated archive (found by fuzzing). Checks the member
+// whose header starts at `header` before libObject reads it.
+static Error checkMemberName(StringRef data, uint64_t header) {
+  constexpr size_t HeaderSize = 60;
+  if (header > data.size() || data.size() - header < HeaderSize)
+    return Error::success(); // libObject's to judge
   // libObject reads the length up to the first space: `#1/12  92` is 12.
-  StringRef name = data.substr(Magic, 16).split(' ').first;
+  StringRef name = data.substr(header, 16).split(' ').first;
   uint64_t length;
   if (!name.consume_front("#1/") || name.getAsInteger(10, length))
-    return Error::success(); // libObject's to judge
-  if (length > data.size() - Magic - Header)
-    return makeError("truncated archive: the name of its first member (" +
-                     Twine(length) + " bytes) runs past the end");
+    return Error::success();
+  if (length > data.size() - header - HeaderSize)
+    return makeError("truncated archive: the name of the member at offset " +
+                     Twine(header) + " (" + Twine(length) +
+                     " bytes) runs past the end");
   return Error::success();
+}
+
+Error forEachMember(const Archive &archive,
+                    function_ref<Error(const Archive::Child &)> f) {
+  StringRef data = archive.getData();
+  Error err = Error::success();
+  for (const Archive::Child &c : archive.children(err)) {
+    Error e = checkMemberName(data, c.getChildOffset());
+    if (!e)
+      e = f(c);
+    if (e) {
+      consumeError(std::move(err));
+      return e;
+    }
+  }
+  return err;
+}
+
+Expected<std::unique_ptr<Archive>> createArchive(MemoryBufferRef buffer) {
+  if (Error e = checkMemberName(buffer.getBuffer(), /*after the magic*/ 8))
+    return e;
+  return Archive::create(buffer);
 }
 
 Expected<std::unique_ptr<ArchiveFile>>
 ArchiveFile::create(MemoryBufferRef buffer) {
   auto file = std::make_unique<ArchiveFile>();
-  if (Error e = checkFirstMemberName(buffer.getBuffer()))
-    return e;
-  Expected<std::unique_ptr<Archive>> archive = Archive::create(buffer);
+  Expected<std::unique_ptr<Archive>> archive = createArchive(buffer);
   if (!archive)
     return archive.takeError();
   file->archive = std::move(*archive);
@@ -874,11 +897,11 @@ ArchiveFile::create(MemoryBufferRef buffer) {
 
 Expected<std::vector<uint64_t>> ArchiveFile::members() const {
   std::vector<uint64_t> offsets;
-  Error err = Error::success();
-  for (const Archive::Child &c : archive->children(err))
-    offsets.push_back(c.getChildOffset());
-  if (err)
-    return err;
+  if (Error e = forEachMember(*archive, [&](const Archive::Child &c) {
+        offsets.push_back(c.getChildOffset());
+        return Error::success();
+      }))
+    return e;
   return offsets;
 }
 
@@ -890,6 +913,8 @@ Expected<const ArchiveFile::Member &> ArchiveFile::member(uint64_t offset) {
   if (offset >= data.size())
     return makeError("member offset 0x" + utohexstr(offset) +
                      " is past the end of the archive");
+  if (Error e = checkMemberName(data, offset))
+    return e;
   Error err = Error::success();
   Archive::Child child(archive.get(), data.data() + offset, &err);
   if (err)

@@ -226,6 +226,19 @@ private:
   llvm::DenseMap<uint64_t, std::unique_ptr<ObjectInfo>> objectCache;
 };
 
+// libObject's Archive over `buffer`, once the first member's BSD name is
+// known to lie in the file (see forEachMember).
+llvm::Expected<std::unique_ptr<llvm::object::Archive>>
+createArchive(llvm::MemoryBufferRef buffer);
+
+// Calls `f` on each member of `archive` in order, as Archive::children
+// walks them, but checks first that a member's BSD name (`#1/N`) lies in
+// the file, which LLVM 14 does not before it reads the name. Stops at the
+// first error, f's or the walk's.
+llvm::Error forEachMember(
+    const llvm::object::Archive &archive,
+    llvm::function_ref<llvm::Error(const llvm::object::Archive::Child &)> f);
+
 // One file named on a command line, in a linker script, or to `inspect`.
 class InputFile {
 public:
