@@ -62,7 +62,11 @@ else
   [ -z "${FUZZ_RUNS:-}" ] || time_args+=(-runs="$FUZZ_RUNS")
   jobs=${FUZZ_JOBS:-1}
 fi
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+# A 10 MiB quarantine, as OSS-Fuzz runs: ASan's default 256 MiB keeps each
+# run's freed memory out of use, so every run faults in fresh pages
+# (command-line ran 1.8 times faster with the smaller one). A use after
+# free within one run is still caught.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=10}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 passed=0
@@ -78,11 +82,12 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus"
   fi
   log="$build/fuzz-$t.log"
-  # A minute for one input is a hang: libFuzzer times wall-clock time, and
-  # a run at nice 19 on a busy machine stalls for seconds (inputs that ran
-  # in 0.4 s were reported at 10 s). 2 GiB of RSS is an out-of-memory
-  # finding.
-  limits=(-max_len="$(max_len "$t")" -timeout=60 -rss_limit_mb=2048)
+  # A minute for one input is a hang, and only then is it reported as
+  # slow: libFuzzer times wall-clock time, and a run at nice 19 on a busy
+  # machine stalls for seconds (inputs that ran in 0.4 s were reported at
+  # 10 s). 2 GiB of RSS is an out-of-memory finding.
+  limits=(-max_len="$(max_len "$t")" -timeout=60 -report_slow_units=60
+          -rss_limit_mb=2048)
   set +e
   if [ "$jobs" -gt 1 ]; then
     "$bin" "$corpus" "$seeds/$t" "${time_args[@]}" "${limits[@]}" \
