@@ -181,11 +181,29 @@ std::optional<Match> matchLong(StringRef body, int dashes, Flavour f) {
   return std::nullopt;
 }
 
-std::optional<Match> matchPrefix(StringRef body, int dashes, Flavour f) {
+// The rows of form Prefix, in table order: an argument that matches no
+// spelling whole is tried against these few alone, not the whole table.
+constexpr size_t prefixRowCount() {
+  size_t n = 0;
   for (const OptionInfo &o : optionTable)
-    if (o.form == Form::Prefix && accepts(o, f, dashes) &&
-        body.size() > o.spelling.size() && body.startswith(o.spelling))
-      return Match{&o, body.drop_front(o.spelling.size()), false};
+    n += o.form == Form::Prefix;
+  return n;
+}
+
+constexpr auto prefixRows = [] {
+  std::array<const OptionInfo *, prefixRowCount()> rows{};
+  size_t n = 0;
+  for (const OptionInfo &o : optionTable)
+    if (o.form == Form::Prefix)
+      rows[n++] = &o;
+  return rows;
+}();
+
+std::optional<Match> matchPrefix(StringRef body, int dashes, Flavour f) {
+  for (const OptionInfo *o : prefixRows)
+    if (accepts(*o, f, dashes) && body.size() > o->spelling.size() &&
+        body.startswith(o->spelling))
+      return Match{o, body.drop_front(o->spelling.size()), false};
   return std::nullopt;
 }
 
@@ -226,9 +244,12 @@ bool abbreviatesBfdOption(StringRef arg) {
   StringRef name = arg.ltrim('-').split('=').first;
   if (name.size() < 2)
     return false;
-  for (const OptionInfo &o : optionTable)
-    if ((o.flavours & B) && o.spelling.size() > name.size() &&
-        StringRef(o.spelling).startswith(name))
+  // The spellings that start with `name` follow it in sorted order.
+  ArrayRef<const OptionInfo *> index = optionsBySpelling();
+  for (auto it = std::lower_bound(index.begin(), index.end(),
+                                  std::string_view(name), BySpelling());
+       it != index.end() && StringRef((*it)->spelling).startswith(name); ++it)
+    if (((*it)->flavours & B) && (*it)->spelling.size() > name.size())
       return true;
   return false;
 }
