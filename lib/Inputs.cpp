@@ -824,12 +824,32 @@ static Error checkMemberName(StringRef data, uint64_t header) {
   return Error::success();
 }
 
+// Nor does it check that a member's data, as long as its header says, is
+// in the file before it hands the data out: that of a member an index
+// entry leads to, or of the last one walked, can run past the end (found
+// by fuzzing).
+static Error checkMemberData(const Archive &archive, const Archive::Child &c) {
+  if (archive.isThin())
+    return Error::success(); // its members are files of their own
+  Expected<StringRef> bytes = c.getBuffer();
+  if (!bytes)
+    return bytes.takeError();
+  StringRef data = archive.getData();
+  if (uint64_t(bytes->data() - data.data()) + bytes->size() > data.size())
+    return makeError("truncated archive: the member at offset " +
+                     Twine(c.getChildOffset()) + " (" + Twine(bytes->size()) +
+                     " bytes) runs past the end");
+  return Error::success();
+}
+
 Error forEachMember(const Archive &archive,
                     function_ref<Error(const Archive::Child &)> f) {
   StringRef data = archive.getData();
   Error err = Error::success();
   for (const Archive::Child &c : archive.children(err)) {
     Error e = checkMemberName(data, c.getChildOffset());
+    if (!e)
+      e = checkMemberData(archive, c);
     if (!e)
       e = f(c);
     if (e) {
@@ -919,6 +939,8 @@ Expected<const ArchiveFile::Member &> ArchiveFile::member(uint64_t offset) {
   Archive::Child child(archive.get(), data.data() + offset, &err);
   if (err)
     return err;
+  if (Error e = checkMemberData(*archive, child))
+    return e;
   Expected<StringRef> name = child.getName();
   if (!name)
     return name.takeError();
