@@ -6,9 +6,9 @@
 #   fuzz/run.sh [TARGET...]           the long run: each target for
 #                                     $FUZZ_SECONDS (default 3600), or
 #                                     until $FUZZ_RUNS executions if that is
-#                                     set, with $FUZZ_JOBS workers (default
-#                                     1), its corpus kept in
-#                                     build-fuzz/corpus/
+#                                     set (shared out among $FUZZ_JOBS
+#                                     workers, default 1), its corpus kept
+#                                     in build-fuzz/corpus/
 #
 # Builds build-fuzz (clang, -DALLOCSEL_FUZZ=ON) first, at -O1 with line
 # tables and assertions on, as OSS-Fuzz builds: it compiles in about half
@@ -57,10 +57,12 @@ if [ "$smoke" = 1 ]; then
   jobs=1
 else
   time_args=(-max_total_time="${FUZZ_SECONDS:-3600}")
-  # A count, not a time, is the target (10 M executions): a run that
-  # reaches it stops there, however busy the machine.
-  [ -z "${FUZZ_RUNS:-}" ] || time_args+=(-runs="$FUZZ_RUNS")
   jobs=${FUZZ_JOBS:-1}
+  # A count, not a time, is the target (10 M executions): a run that
+  # reaches it stops there, however busy the machine. The workers share
+  # it out.
+  [ -z "${FUZZ_RUNS:-}" ] ||
+    time_args+=(-runs="$(( (FUZZ_RUNS + jobs - 1) / jobs ))")
 fi
 # A 10 MiB quarantine, as OSS-Fuzz runs: ASan's default 256 MiB keeps each
 # run's freed memory out of use, so every run faults in fresh pages
@@ -88,19 +90,23 @@ for t in "${targets[@]}"; do
   # 10 s). 2 GiB of RSS is an out-of-memory finding.
   limits=(-max_len="$(max_len "$t")" -timeout=60 -report_slow_units=60
           -rss_limit_mb=2048)
-  set +e
-  if [ "$jobs" -gt 1 ]; then
+  # $FUZZ_JOBS workers, each a fuzzer of its own on the one corpus (each
+  # reloads what the others add to it) with its own log, joined after.
+  # Not libFuzzer's -jobs: it writes its workers' logs into the working
+  # directory, which a target leaves for a scratch one (FuzzSupport.h).
+  pids=()
+  for ((i = 1; i <= jobs; i++)); do
     "$bin" "$corpus" "$seeds/$t" "${time_args[@]}" "${limits[@]}" \
       -print_final_stats=1 -artifact_prefix="$artifacts" \
-      -jobs="$jobs" -workers="$jobs" </dev/null >"$log" 2>&1
-    status=$?
-    cat "$build"/fuzz-"$jobs"*.log fuzz-*.log 2>/dev/null >>"$log" || true
-  else
-    "$bin" "$corpus" "$seeds/$t" "${time_args[@]}" "${limits[@]}" \
-      -print_final_stats=1 -artifact_prefix="$artifacts" </dev/null >"$log" 2>&1
-    status=$?
-  fi
-  set -e
+      </dev/null >"$log.$i" 2>&1 &
+    pids+=($!)
+  done
+  status=0
+  for pid in "${pids[@]}"; do
+    wait "$pid" || status=$?
+  done
+  for ((i = 1; i <= jobs; i++)); do cat "$log.$i"; done >"$log"
+  for ((i = 1; i <= jobs; i++)); do rm -f "$log.$i"; done
   [ "$smoke" = 1 ] && rm -rf "$corpus"
   execs=$(awk '/stat::number_of_executed_units:/ {n += $2} END {print n + 0}' "$log")
   rate=$(awk '/stat::average_exec_per_sec:/ {n += $2} END {print n + 0}' "$log")
