@@ -118,6 +118,11 @@ public:
       slot = {hash, def.input + 1, def.entry};
   }
 
+  // Brings the slot a name of hash `hash` probes first into the cache.
+  void prefetch(uint32_t hash) const {
+    __builtin_prefetch(&slots[hash & (slots.size() - 1)]);
+  }
+
   std::optional<Definition> find(StringRef name, uint32_t hash) const {
     if (slots.empty())
       return std::nullopt;
@@ -198,7 +203,7 @@ private:
   void bindShared(uint32_t idx, size_t i);
   Error reference(StringRef name, bool weak, uint32_t referrer);
   Error fetchLazy(uint32_t idx, StringRef name, uint32_t referrer);
-  Error addLazy(size_t i, uint32_t entry);
+  Error addLazy(size_t i, uint32_t entry, unsigned hash);
   Error extract(size_t i, uint64_t member, StringRef symbol,
                 uint32_t referrer);
   Expected<bool> definesForReal(size_t i, uint64_t member, StringRef name);
@@ -355,9 +360,8 @@ Error Resolver::fetchLazy(uint32_t idx, StringRef name, uint32_t referrer) {
 
 // lld and mold: an archive symbol becomes lazy unless the name is taken;
 // a strong undefined symbol extracts its member right away.
-Error Resolver::addLazy(size_t i, uint32_t entry) {
+Error Resolver::addLazy(size_t i, uint32_t entry, unsigned hash) {
   auto [name, member] = inputs[i].file->archive->indexEntry(entry);
-  unsigned hash = NameInfo::getHashValue(name);
   auto it = symIndex.find_as(NameInfo::Hashed{name, hash});
   if (it == symIndex.end()) {
     lazyTable.insert(name, hash, {uint32_t(i), entry});
@@ -449,11 +453,28 @@ Error Resolver::addShared(size_t i, const ObjectInfo &object) {
   return Error::success();
 }
 
+// The names of an index land in the lazy table at random: each is hashed
+// a few entries ahead and its slot fetched into the cache while the
+// entries before it are added, rather than waited for.
 Error Resolver::addLazyArchive(size_t i) {
-  size_t entries = inputs[i].file->archive->indexSize();
-  for (uint32_t entry = 0; entry < entries; ++entry)
-    if (Error e = addLazy(i, entry))
+  const ArchiveFile &archive = *inputs[i].file->archive;
+  size_t entries = archive.indexSize();
+  constexpr size_t Ahead = 8; // a power of two
+  unsigned hashes[Ahead];
+  auto hashAhead = [&](size_t entry) {
+    unsigned hash = NameInfo::getHashValue(archive.indexEntry(entry).symbol);
+    lazyTable.prefetch(hash);
+    hashes[entry % Ahead] = hash;
+  };
+  for (size_t entry = 0; entry < std::min(Ahead, entries); ++entry)
+    hashAhead(entry);
+  for (size_t entry = 0; entry < entries; ++entry) {
+    unsigned hash = hashes[entry % Ahead];
+    if (entry + Ahead < entries)
+      hashAhead(entry + Ahead);
+    if (Error e = addLazy(i, entry, hash))
       return e;
+  }
   return Error::success();
 }
 
