@@ -9,6 +9,7 @@
 #define ALLOCSEL_FUZZ_FUZZSUPPORT_H
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,16 +19,19 @@
 namespace allocsel::fuzz {
 
 // Makes and enters an empty directory under /dev/shm (memory, when there is
-// one) or $TMPDIR. Called once, from LLVMFuzzerInitialize.
+// one) or $TMPDIR, removed with what the target wrote there when the fuzzer
+// exits (a crash leaves it, as it was). Called once, from
+// LLVMFuzzerInitialize.
 inline void enterScratchDirectory() {
   const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : nullptr;
   if (!base)
     base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-  std::string dir = std::string(base) + "/allocsel-fuzz-XXXXXX";
+  static std::string dir = std::string(base) + "/allocsel-fuzz-XXXXXX";
   if (!mkdtemp(dir.data()) || chdir(dir.c_str()) != 0) {
     perror("allocsel-fuzz: cannot make a scratch directory");
     abort();
   }
+  atexit([] { (void)llvm::sys::fs::remove_directories(dir); });
 }
 
 // An error is an answer, not a finding: it is rendered (which exercises
