@@ -203,7 +203,8 @@ private:
   void bindShared(uint32_t idx, size_t i);
   Error reference(StringRef name, bool weak, uint32_t referrer);
   Error fetchLazy(uint32_t idx, StringRef name, uint32_t referrer);
-  Error addLazy(size_t i, uint32_t entry, unsigned hash);
+  Error addLazy(size_t i, uint32_t entry, ArchiveFile::IndexEntry read,
+                unsigned hash);
   Error extract(size_t i, uint64_t member, StringRef symbol,
                 uint32_t referrer);
   Expected<bool> definesForReal(size_t i, uint64_t member, StringRef name);
@@ -360,8 +361,10 @@ Error Resolver::fetchLazy(uint32_t idx, StringRef name, uint32_t referrer) {
 
 // lld and mold: an archive symbol becomes lazy unless the name is taken;
 // a strong undefined symbol extracts its member right away.
-Error Resolver::addLazy(size_t i, uint32_t entry, unsigned hash) {
-  auto [name, member] = inputs[i].file->archive->indexEntry(entry);
+// `read` is index entry `entry` of input i, `hash` its name's.
+Error Resolver::addLazy(size_t i, uint32_t entry, ArchiveFile::IndexEntry read,
+                        unsigned hash) {
+  auto [name, member] = read;
   auto it = symIndex.find_as(NameInfo::Hashed{name, hash});
   if (it == symIndex.end()) {
     lazyTable.insert(name, hash, {uint32_t(i), entry});
@@ -453,27 +456,28 @@ Error Resolver::addShared(size_t i, const ObjectInfo &object) {
   return Error::success();
 }
 
-// The names of an index land in the lazy table at random: each is hashed
-// a few entries ahead and its slot fetched into the cache while the
-// entries before it are added, rather than waited for.
+// The names of an index land in the lazy table at random: each entry is
+// read and hashed a few entries ahead, and its slot fetched into the cache
+// while the entries before it are added, rather than waited for.
 Error Resolver::addLazyArchive(size_t i) {
   const ArchiveFile &archive = *inputs[i].file->archive;
   size_t entries = archive.indexSize();
   constexpr size_t Ahead = 8; // a power of two
-  unsigned hashes[Ahead];
-  auto hashAhead = [&](size_t entry) {
-    unsigned hash = NameInfo::getHashValue(archive.indexEntry(entry).symbol);
-    lazyTable.prefetch(hash);
-    hashes[entry % Ahead] = hash;
-  };
-  for (size_t entry = 0; entry < std::min(Ahead, entries); ++entry)
-    hashAhead(entry);
-  for (size_t entry = 0; entry < entries; ++entry) {
-    unsigned hash = hashes[entry % Ahead];
-    if (entry + Ahead < entries)
-      hashAhead(entry + Ahead);
-    if (Error e = addLazy(i, entry, hash))
-      return e;
+  struct Read {
+    ArchiveFile::IndexEntry entry;
+    unsigned hash;
+  } ahead[Ahead];
+  // Entry `next - Ahead` is added, then entry `next` read into its place.
+  for (size_t next = 0; next < entries + Ahead; ++next) {
+    Read &r = ahead[next % Ahead];
+    if (next >= Ahead)
+      if (Error e = addLazy(i, next - Ahead, r.entry, r.hash))
+        return e;
+    if (next < entries) {
+      r.entry = archive.indexEntry(next);
+      r.hash = NameInfo::getHashValue(r.entry.symbol);
+      lazyTable.prefetch(r.hash);
+    }
   }
   return Error::success();
 }
