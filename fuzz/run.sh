@@ -95,7 +95,9 @@ for t in "${targets[@]}"; do
   # Not libFuzzer's -jobs: it writes its workers' logs into the working
   # directory, which a target leaves for a scratch one (FuzzSupport.h).
   pids=()
+  logs=()
   for ((i = 1; i <= jobs; i++)); do
+    logs+=("$log.$i")
     "$bin" "$corpus" "$seeds/$t" "${time_args[@]}" "${limits[@]}" \
       -print_final_stats=1 -artifact_prefix="$artifacts" \
       </dev/null >"$log.$i" 2>&1 &
@@ -105,8 +107,8 @@ for t in "${targets[@]}"; do
   for pid in "${pids[@]}"; do
     wait "$pid" || status=$?
   done
-  for ((i = 1; i <= jobs; i++)); do cat "$log.$i"; done >"$log"
-  for ((i = 1; i <= jobs; i++)); do rm -f "$log.$i"; done
+  cat "${logs[@]}" >"$log"
+  rm -f "${logs[@]}"
   [ "$smoke" = 1 ] && rm -rf "$corpus"
   execs=$(awk '/stat::number_of_executed_units:/ {n += $2} END {print n + 0}' "$log")
   rate=$(awk '/stat::average_exec_per_sec:/ {n += $2} END {print n + 0}' "$log")
