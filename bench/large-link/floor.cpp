@@ -5,7 +5,8 @@
 // extracts, once, through libObject (as allocsel must: it writes no ELF or
 // archive parser of its own), and nothing else: no symbol table, no
 // resolution, no decision. bench/large-link.sh times it beside the model
-// and the real linkers: its ratio to lld is a lower bound on the model's.
+// and the real linkers: its ratio to lld is the least a model built on
+// libObject can cost.
 //
 //   floor WHY_EXTRACT ARCHIVE...   (WHY_EXTRACT: what lld --why-extract wrote)
 //
@@ -42,7 +43,8 @@ int main(int argc, char **argv) {
     wanted[extracted.take_front(open)].insert(
         extracted.drop_front(open + 1).drop_back());
   }
-  uint64_t names = 0, bytes = 0, members = 0, symbols = 0;
+  uint64_t names = 0, bytes = 0, members = 0, symbols = 0, undefined = 0;
+  // Kept mapped to the end, as the model keeps its inputs for the link.
   std::vector<std::unique_ptr<MemoryBuffer>> keep;
   for (int i = 2; i < argc; ++i) {
     auto buffer = MemoryBuffer::getFile(argv[i], false, false);
@@ -81,9 +83,10 @@ int main(int argc, char **argv) {
         for (const SymbolRef &sym : (*object)->symbols()) {
           Expected<uint32_t> flags = sym.getFlags();
           Expected<StringRef> symName = sym.getName();
-          if (flags && symName)
-            bytes += symName->size() + (*flags & SymbolRef::SF_Undefined);
-          else {
+          if (flags && symName) {
+            bytes += symName->size();
+            undefined += (*flags & SymbolRef::SF_Undefined) != 0;
+          } else {
             consumeError(flags.takeError());
             consumeError(symName.takeError());
           }
@@ -95,6 +98,7 @@ int main(int argc, char **argv) {
     keep.push_back(std::move(*buffer));
   }
   outs() << names << " index names; " << members << " members, " << symbols
-         << " symbols; " << bytes << " bytes of names\n";
+         << " symbols (" << undefined << " undefined); " << bytes
+         << " bytes of names\n";
   return 0;
 }
